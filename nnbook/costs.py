@@ -1,0 +1,78 @@
+"""Cost functions: the cost of one example, C_x = fn(a, y), and the output error delta^L (BP1).
+
+Chapter 1 uses the quadratic cost; chapter 3 introduces the cross-entropy to avoid the learning
+slowdown of saturated sigmoid outputs. As in the book, a cost is an object with two methods:
+
+* ``fn(a, y)``: the cost of each example, given outputs ``a`` and targets ``y`` of shape (m, n_L);
+  returns shape (m,).
+* ``delta(z, a, y, activation)``: the output error delta^L = dC_x/dz^L of equation BP1, shape (m, n_L).
+
+Targets ``y`` are one-hot rows (or any real targets in [0, 1]); :mod:`nnbook.network` converts
+integer labels before calling a cost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnbook.activations import Activation, Sigmoid, sigmoid
+
+
+class QuadraticCost:
+    """The quadratic (mean squared error) cost, equation (6): C_x = ||y - a||^2 / 2.
+
+    BP1 gives delta^L = (a - y) * sigma'(z^L): the factor sigma'(z^L) is what makes a saturated
+    output neuron learn slowly.
+    """
+
+    name = "quadratic"
+
+    @staticmethod
+    def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return 0.5 * np.sum((a - y) ** 2, axis=1)
+
+    @staticmethod
+    def delta(z, a, y, activation: Activation = sigmoid) -> np.ndarray:
+        return (a - y) * activation.prime(z)
+
+
+class CrossEntropyCost:
+    """The cross-entropy cost, equation (63): C_x = -sum_j [y_j ln a_j + (1 - y_j) ln(1 - a_j)].
+
+    Terms 0 * ln 0 are taken as 0 (their limit), so a saturated output that is right costs
+    nothing instead of NaN. With sigmoid outputs, BP1 simplifies to delta^L = a - y (equation 66):
+    sigma'(z) cancels, which is the point of this cost. That simplification needs sigmoid outputs,
+    so other output activations are refused.
+    """
+
+    name = "cross-entropy"
+
+    @staticmethod
+    def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = -(np.where(y > 0, y * np.log(a), 0.0)
+                      + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0))
+        return np.sum(np.nan_to_num(terms, nan=0.0, posinf=np.inf), axis=1)
+
+    @staticmethod
+    def delta(z, a, y, activation: Activation = sigmoid) -> np.ndarray:
+        if not isinstance(activation, Sigmoid):
+            raise ValueError(
+                f"CrossEntropyCost.delta assumes sigmoid output neurons; got {activation!r}"
+            )
+        return a - y
+
+
+COSTS = {c.name: c for c in (QuadraticCost, CrossEntropyCost)}
+
+
+def get(cost):
+    """Return the cost class named ``cost`` ("quadratic", "cross-entropy"), or ``cost`` itself."""
+    if isinstance(cost, str):
+        try:
+            return COSTS[cost]
+        except KeyError:
+            raise ValueError(f"cost must be one of {sorted(COSTS)}; got {cost!r}") from None
+    if not (hasattr(cost, "fn") and hasattr(cost, "delta")):
+        raise TypeError(f"cost must have fn(a, y) and delta(z, a, y, activation); got {cost!r}")
+    return cost

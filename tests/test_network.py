@@ -1,0 +1,295 @@
+"""The chapter 1 network: backpropagation, one SGD step, determinism and argument checks."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from nnbook import activations, costs
+from nnbook.network import Network, one_hot
+from nnbook.train import TrainingDiverged, sgd
+
+
+def numerical_gradient(net, x, y, h=1e-6):
+    """Central differences of the mean cost with respect to every parameter, one at a time."""
+    grads = []
+    for p in net.parameters():
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + h
+            up = net.total_cost(x, y)
+            p[i] = old - h
+            down = net.total_cost(x, y)
+            p[i] = old
+            g[i] = (up - down) / (2 * h)
+        grads.append(g)
+    return grads
+
+
+def per_example_backprop(net, x, y):
+    """An independent oracle written as the book writes it: one column vector at a time.
+
+    For each example: forward pass a^l = f(w^l a^{l-1} + b^l), then BP1-BP4 with column vectors,
+    and the gradients summed over examples and divided by m at the end.
+    """
+    f = net.activation
+    m = x.shape[0]
+    y = one_hot(y, net.sizes[-1]) if y.ndim == 1 else y
+    sum_b = [np.zeros((b.size, 1)) for b in net.biases]
+    sum_w = [np.zeros(w.shape) for w in net.weights]
+    for i in range(m):
+        a = x[i].reshape(-1, 1)
+        acts, zs = [a], []
+        for w, b in zip(net.weights, net.biases):
+            z = w @ a + b.reshape(-1, 1)
+            a = f.fn(z)
+            zs.append(z)
+            acts.append(a)
+        target = y[i].reshape(-1, 1)
+        if net.cost is costs.QuadraticCost:
+            delta = (acts[-1] - target) * f.prime(zs[-1])
+        else:  # cross-entropy with sigmoid outputs
+            delta = acts[-1] - target
+        for l in range(len(net.weights) - 1, -1, -1):
+            if l < len(net.weights) - 1:
+                delta = (net.weights[l + 1].T @ delta) * f.prime(zs[l])
+            sum_b[l] += delta
+            sum_w[l] += delta @ acts[l].T
+    return [s.ravel() / m for s in sum_b], [s / m for s in sum_w]
+
+
+CASES = [
+    ("quadratic", "sigmoid"),
+    ("quadratic", "tanh"),
+    ("quadratic", "identity"),
+    ("quadratic", "relu"),
+    ("cross-entropy", "sigmoid"),
+]
+
+
+@pytest.mark.parametrize("cost,activation", CASES)
+def test_backprop_matches_central_differences(cost, activation):
+    rng = np.random.default_rng(0)
+    net = Network([4, 5, 3, 2], cost=cost, activation=activation, rng=1)
+    x = rng.standard_normal((6, 4))
+    y = rng.integers(0, 2, size=6)
+    nabla_b, nabla_w = net.backprop(x, y)
+    numeric = numerical_gradient(net, x, y)
+    analytic = [g for pair in zip(nabla_w, nabla_b) for g in pair]
+    for a, n in zip(analytic, numeric):
+        assert a.shape == n.shape
+        np.testing.assert_allclose(a, n, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("cost,activation", CASES)
+def test_backprop_matches_per_example_oracle(cost, activation):
+    rng = np.random.default_rng(1)
+    net = Network([7, 6, 5, 3], cost=cost, activation=activation, rng=2)
+    x = rng.random((9, 7))
+    y = rng.integers(0, 3, size=9)
+    nabla_b, nabla_w = net.backprop(x, y)
+    ref_b, ref_w = per_example_backprop(net, x, y)
+    for got, want in zip(nabla_b + nabla_w, ref_b + ref_w):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-14)
+
+
+def test_one_sgd_step_worked_by_hand():
+    # A single sigmoid neuron (sizes [1, 1]), w = 0.6, b = 0.9, input x = 1, target y = 0,
+    # quadratic cost, eta = 0.15: chapter 3's first example.
+    #   z = 0.6 * 1 + 0.9 = 1.5,  a = sigma(1.5) = 1 / (1 + e^-1.5) = 0.8175744762
+    #   sigma'(1.5) = a (1 - a) = 0.8175744762 * 0.1824255238 = 0.1491464521
+    #   delta = (a - y) sigma'(z) = 0.8175744762 * 0.1491464521 = 0.1219383324
+    #   w <- 0.6 - 0.15 * delta * x = 0.5817092501,  b <- 0.9 - 0.15 * delta = 0.8817092501
+    net = Network([1, 1], rng=0)
+    net.weights[0][...] = 0.6
+    net.biases[0][...] = 0.9
+    net.update_mini_batch(np.array([[1.0]]), np.array([[0.0]]), eta=0.15)
+    assert net.weights[0][0, 0] == pytest.approx(0.6 - 0.15 * 0.8175744762 * 0.1491464521, abs=1e-9)
+    assert net.biases[0][0] == pytest.approx(0.9 - 0.15 * 0.8175744762 * 0.1491464521, abs=1e-9)
+    assert net.weights[0][0, 0] == pytest.approx(0.5817092501, abs=1e-9)
+
+
+def test_mini_batch_step_averages_the_examples():
+    # Two examples whose gradients cancel exactly: a [1, 1] identity neuron with w = 1, b = 0
+    # and inputs +1 and -1 both targeting 0: dC/dw = mean(x * (x - 0)) = 1, dC/db = mean(x) = 0.
+    net = Network([1, 1], activation="identity", rng=0)
+    net.weights[0][...] = 1.0
+    net.biases[0][...] = 0.0
+    net.update_mini_batch(np.array([[1.0], [-1.0]]), np.zeros((2, 1)), eta=0.5)
+    assert net.weights[0][0, 0] == pytest.approx(0.5)
+    assert net.biases[0][0] == pytest.approx(0.0)
+
+
+def test_l2_weight_decay_matches_equation_93():
+    rng = np.random.default_rng(3)
+    net = Network([3, 2], rng=4)
+    x, y = rng.random((5, 3)), rng.integers(0, 2, 5)
+    w0 = net.weights[0].copy()
+    nabla_b, nabla_w = net.backprop(x, y)
+    net.update_mini_batch(x, y, eta=0.5, lmbda=5.0, n=100)
+    np.testing.assert_allclose(net.weights[0], (1 - 0.5 * 5.0 / 100) * w0 - 0.5 * nabla_w[0])
+
+
+def test_feedforward_is_the_books_column_formula():
+    net = Network([3, 4, 2], rng=5)
+    x = np.random.default_rng(6).random((1, 3))
+    a = x.T
+    for w, b in zip(net.weights, net.biases):
+        a = 1 / (1 + np.exp(-(w @ a + b.reshape(-1, 1))))
+    np.testing.assert_allclose(net.feedforward(x), a.T)
+
+
+def test_initialisation_is_standard_normal_and_seeded():
+    net = Network([784, 30, 10], rng=7)
+    w = net.weights[0]
+    assert w.shape == (30, 784) and net.biases[0].shape == (30,)
+    assert abs(w.mean()) < 0.02 and abs(w.std() - 1) < 0.02
+    assert net.num_parameters() == 23_860
+    same = Network([784, 30, 10], rng=7)
+    assert all(np.array_equal(p, q) for p, q in zip(net.parameters(), same.parameters()))
+
+
+def test_scaled_initialisation_has_std_one_over_sqrt_n_in():
+    w = Network([1000, 50], init="scaled", rng=0).weights[0]
+    assert abs(w.std() - 1 / np.sqrt(1000)) < 0.001
+
+
+def _toy_data(seed=0, n=200):
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 4))
+    y = (x[:, 0] + x[:, 1] > x[:, 2] + x[:, 3]).astype(int)
+    return x, y
+
+
+def test_training_is_deterministic_given_the_seeds():
+    data = _toy_data()
+    runs = []
+    for shuffle_seed in (1, 1, 2):
+        net = Network([4, 5, 2], rng=0)
+        sgd(net, data, 3, 10, 1.0, evaluation_data=data, rng=shuffle_seed)
+        runs.append(net.parameters())
+    assert all(np.array_equal(p, q) for p, q in zip(runs[0], runs[1]))
+    assert not all(np.array_equal(p, q) for p, q in zip(runs[0], runs[2]))
+
+
+def test_training_learns_a_separable_problem():
+    data = _toy_data()
+    net = Network([4, 8, 2], rng=0)
+    before = net.accuracy(*data)
+    history = sgd(net, data, 30, 10, 3.0, evaluation_data=data, monitor_training_cost=True, rng=0)
+    assert len(history.evaluation_accuracy) == 30 == history.epochs
+    assert history.best_accuracy > 0.9 > before
+    assert history.training_cost[-1] < history.training_cost[0]
+
+
+def test_history_round_trips_through_a_dict():
+    data = _toy_data()
+    h = sgd(Network([4, 3, 2], rng=0), data, 2, 10, 1.0, evaluation_data=data, rng=0)
+    assert type(h).from_dict(h.to_dict()) == h
+
+
+def test_float32_network_trains_in_float32():
+    data = _toy_data()
+    net = Network([4, 3, 2], rng=0, dtype=np.float32)
+    sgd(net, data, 1, 10, 1.0, rng=0)
+    assert all(p.dtype == np.float32 for p in net.parameters())
+
+
+def test_huge_learning_rate_completes_quietly():
+    # Chapter 1 trains with eta = 100 on purpose: the sigmoids saturate, but the run must finish,
+    # record its accuracy and not flood the log with overflow warnings.
+    data = _toy_data()
+    net = Network([4, 30, 2], rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = sgd(net, data, 5, 10, 100.0, evaluation_data=data, rng=0)
+    assert len(history.evaluation_accuracy) == 5
+    assert history.diverged_at is None
+
+
+def test_divergence_raises_or_is_recorded():
+    data = _toy_data()
+    with pytest.raises(TrainingDiverged, match=r"smaller learning rate than eta=1e\+30"):
+        sgd(Network([4, 3, 2], activation="identity", rng=0), data, 3, 10, 1e30, rng=0)
+    history = sgd(Network([4, 3, 2], activation="identity", rng=0), data, 3, 10, 1e30,
+                  evaluation_data=data, rng=0, allow_divergence=True)
+    assert history.diverged_at == 1 and history.evaluation_accuracy == []
+
+
+@pytest.mark.parametrize("sizes", [[784], [], [784, 0, 10], [784, -3], [784, 2.5], "784"])
+def test_bad_sizes(sizes):
+    with pytest.raises(ValueError, match="sizes must list at least two positive layer sizes"):
+        Network(sizes)
+
+
+def test_bad_input_shape_names_the_expected_shape():
+    net = Network([784, 30, 10], rng=0)
+    with pytest.raises(ValueError, match=r"x must have shape \(m, 784\); got \(784, 1\)"):
+        net.feedforward(np.zeros((784, 1)))
+
+
+def test_bad_labels():
+    net = Network([4, 3, 2], rng=0)
+    x = np.zeros((3, 4))
+    with pytest.raises(ValueError, match="labels must lie in 0..1"):
+        net.backprop(x, np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="y must have 3 labels"):
+        net.backprop(x, np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"targets of shape \(3, 2\)"):
+        net.backprop(x, np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(eta=0), "eta must be a finite number > 0"),
+    (dict(eta=-1.0), "eta must be a finite number > 0"),
+    (dict(eta=float("nan")), "eta must be a finite number > 0"),
+    (dict(eta="fast"), "eta must be a number"),
+    (dict(mini_batch_size=0), "mini_batch_size must be a positive integer"),
+    (dict(mini_batch_size=2.5), "mini_batch_size must be a positive integer"),
+    (dict(epochs=-1), "epochs must be a non-negative integer"),
+    (dict(lmbda=-0.1), "lmbda must be a finite number >= 0"),
+])
+def test_bad_hyper_parameters(kwargs, message):
+    args = dict(epochs=1, mini_batch_size=10, eta=1.0, lmbda=0.0) | kwargs
+    with pytest.raises(ValueError, match=message):
+        sgd(Network([4, 3, 2], rng=0), _toy_data(), **args)
+
+
+def test_bad_training_data():
+    with pytest.raises(ValueError, match="training_data must be a pair"):
+        sgd(Network([4, 3, 2], rng=0), np.zeros((5, 4)), 1, 10, 1.0)
+    with pytest.raises(ValueError, match=r"x must have shape \(m, 4\)"):
+        sgd(Network([4, 3, 2], rng=0), (np.zeros((5, 3)), np.zeros(5, int)), 1, 10, 1.0)
+
+
+def test_unknown_cost_activation_and_init():
+    with pytest.raises(ValueError, match="cost must be one of"):
+        Network([2, 2], cost="hinge")
+    with pytest.raises(ValueError, match="activation must be one of"):
+        Network([2, 2], activation="softplus")
+    with pytest.raises(ValueError, match="init must be one of"):
+        Network([2, 2], init="xavier")
+
+
+def test_cross_entropy_refuses_non_sigmoid_outputs():
+    net = Network([2, 2], cost="cross-entropy", activation="tanh", rng=0)
+    with pytest.raises(ValueError, match="assumes sigmoid output neurons"):
+        net.backprop(np.zeros((1, 2)), np.array([1]))
+
+
+def test_sigmoid_is_overflow_safe():
+    z = np.array([-1e4, -800.0, 0.0, 800.0, 1e4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = activations.sigmoid.fn(z)
+        p = activations.sigmoid.prime(z)
+    np.testing.assert_allclose(s, [0, 0, 0.5, 1, 1])
+    np.testing.assert_allclose(p, [0, 0, 0.25, 0, 0])
+
+
+def test_cross_entropy_is_finite_for_saturated_correct_outputs():
+    a = np.array([[1.0, 0.0]])
+    y = np.array([[1.0, 0.0]])
+    assert costs.CrossEntropyCost.fn(a, y)[0] == 0.0
+    assert np.isinf(costs.CrossEntropyCost.fn(np.array([[0.0, 0.0]]), y)[0])
