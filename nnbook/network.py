@@ -19,14 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnbook import activations, costs, initializers
-
-
-def one_hot(labels: np.ndarray, n: int, dtype=np.float64) -> np.ndarray:
-    """The (m, n) matrix whose row i is the unit vector e_{labels[i]}: the book's desired output y(x)."""
-    labels = np.asarray(labels)
-    out = np.zeros((labels.shape[0], n), dtype=dtype)
-    out[np.arange(labels.shape[0]), labels] = 1
-    return out
+from nnbook.data import one_hot
 
 
 class Network:

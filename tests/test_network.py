@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nnbook import activations, costs
-from nnbook.network import Network, one_hot
+from nnbook.data import one_hot
+from nnbook.network import Network
 from nnbook.train import TrainingDiverged, sgd
 
 
