@@ -1,0 +1,217 @@
+"""Tests for nnbook.plotting: what each figure draws, its house style, and its argument checks."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from scipy.special import expit
+
+from nnbook import plotting
+
+
+@pytest.fixture
+def images() -> np.ndarray:
+    """Twelve made-up 'digits': random pixels in [0, 1], one per row."""
+    return np.random.default_rng(0).uniform(0.0, 1.0, size=(12, 784))
+
+
+def every_figure() -> list[Figure]:
+    rng = np.random.default_rng(1)
+    pictures = rng.uniform(size=(3, 784))
+    return [
+        plotting.digits(pictures, labels=[1, 2, 3]),
+        plotting.digit_parts(pictures[0]),
+        plotting.sigmoid_and_step(),
+        plotting.valley(ball=True),
+        plotting.accuracy_by_epoch({"a": [[0.5, 0.6], [0.4, 0.7]]}, reference={"original": 0.6}),
+        plotting.accuracy_bars({"a": 0.5}, reference={"a": 0.6}),
+    ]
+
+
+# --- house style -----------------------------------------------------------------------------
+
+def test_every_figure_is_a_plain_figure_on_opaque_white_with_fonts_of_10pt_or_more():
+    for fig in every_figure():
+        assert isinstance(fig, Figure)
+        assert fig.canvas.manager is None  # not created through pyplot, so never shown twice
+        assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+        fig.draw_without_rendering()
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
+        assert sizes and min(sizes) >= 10
+
+
+def test_the_house_style_ignores_and_restores_the_callers_settings():
+    with matplotlib.rc_context({"text.color": "white", "axes.labelcolor": "white",
+                                "font.size": 6}):
+        fig = plotting.sigmoid_and_step()
+        assert matplotlib.rcParams["font.size"] == 6  # restored after the call
+    ax = fig.axes[0]
+    assert to_rgba(ax.xaxis.label.get_color()) == to_rgba(plotting.INK)
+    assert ax.xaxis.label.get_fontsize() >= 10
+
+
+# --- digits ----------------------------------------------------------------------------------
+
+def test_digits_draws_one_axes_per_image_with_the_pixels_passed_in(images):
+    fig = plotting.digits(images, ncols=5)
+    assert len(fig.axes) == 12
+    for ax, pixels in zip(fig.axes, images):
+        (image,) = ax.get_images()
+        np.testing.assert_array_equal(image.get_array(), pixels.reshape(28, 28))
+        assert image.get_cmap().name == "gray_r"
+        assert image.get_clim() == (0.0, 1.0)
+        assert not ax.get_xticks().size and not ax.get_yticks().size
+    rows = {round(ax.get_position().y0, 6) for ax in fig.axes}
+    cols = {round(ax.get_position().x0, 6) for ax in fig.axes}
+    assert (len(rows), len(cols)) == (3, 5)
+
+
+def test_digits_writes_each_label_above_its_digit_and_takes_one_flat_digit(images):
+    fig = plotting.digits(images[:6], labels=[5, 0, 4, 1, 9, "two"])
+    assert [ax.get_title() for ax in fig.axes] == ["5", "0", "4", "1", "9", "two"]
+    assert len(plotting.digits(images[0]).axes) == 1
+
+
+def test_digits_widens_its_cells_for_long_labels_so_they_do_not_overlap(images):
+    short = plotting.digits(images[:6], labels=list("abcdef"))
+    long = plotting.digits(images[:6], labels=["true 5, net 3"] * 6)
+    assert long.get_figwidth() > short.get_figwidth()
+    long.draw_without_rendering()
+    boxes = [ax.title.get_window_extent() for ax in long.axes]
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:]))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((3, 783)), r"images must have shape \(n, 784\)"),
+    (np.zeros((28, 28)), r"images must have shape \(n, 784\)"),
+    (np.zeros((0, 784)), r"images must have shape \(n, 784\)"),
+    (np.full((2, 784), 255.0), r"images must hold pixel values in \[0, 1\]"),
+])
+def test_digits_rejects_images_of_the_wrong_shape_or_range(bad, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.digits(bad)
+
+
+def test_digits_rejects_bad_labels_ncols_and_scale(images):
+    with pytest.raises(ValueError, match="labels must have one entry per image"):
+        plotting.digits(images, labels=[1, 2])
+    with pytest.raises(ValueError, match="ncols must be a positive integer"):
+        plotting.digits(images, ncols=0)
+    with pytest.raises(ValueError, match="scale must be positive"):
+        plotting.digits(images, scale=0)
+
+
+def test_digit_parts_shows_the_digit_and_four_quarters_that_add_up_to_it(images):
+    fig = plotting.digit_parts(images[0])
+    assert len(fig.axes) == 5
+    whole, *parts = [ax.get_images()[0].get_array() for ax in fig.axes]
+    np.testing.assert_array_equal(whole, images[0].reshape(28, 28))
+    np.testing.assert_allclose(sum(parts), whole)
+    titles = [ax.get_title() for ax in fig.axes[1:]]
+    assert titles == ["top left", "top right", "bottom left", "bottom right"]
+    top_left = parts[0]
+    assert top_left[:14, :14].any() and not top_left[14:, :].any() and not top_left[:, 14:].any()
+
+
+def test_digit_parts_takes_exactly_one_digit(images):
+    with pytest.raises(ValueError, match="image must be one digit"):
+        plotting.digit_parts(images[:2])
+
+
+# --- sigmoid, step and valley ----------------------------------------------------------------
+
+def test_sigmoid_and_step_plots_the_two_functions_over_minus_5_to_5():
+    fig = plotting.sigmoid_and_step()
+    sigmoid_ax, step_ax = fig.axes
+    assert "sigmoid" in sigmoid_ax.get_title() and "step" in step_ax.get_title()
+    assert sigmoid_ax.get_xlabel() == step_ax.get_xlabel() == "$z$"
+    curve = sigmoid_ax.get_lines()[0]
+    z = curve.get_xdata()
+    assert (z.min(), z.max()) == (-5.0, 5.0)
+    np.testing.assert_allclose(curve.get_ydata(), expit(z))
+    step = [line for line in step_ax.get_lines() if line.get_color() == curve.get_color()]
+    for line in step:
+        x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+        assert np.all(y[x < 0] == 0) and np.all(y[x > 0] == 1)
+    # at z = 0 a perceptron outputs 0: the filled dot is at 0, the hollow one at 1
+    dots = {float(line.get_ydata()[0]): line.get_markerfacecolor() for line in step
+            if line.get_marker() == "o"}
+    assert to_rgba(dots[1.0]) == to_rgba("white") != to_rgba(dots[0.0])
+
+
+def test_valley_is_a_3d_bowl_and_the_ball_adds_a_ball_an_arrow_and_a_label():
+    plain, with_ball = plotting.valley(), plotting.valley(ball=True)
+    for fig in (plain, with_ball):
+        (ax,) = fig.axes
+        assert ax.name == "3d"
+        assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("$v_1$", "$v_2$", "$C$")
+    assert len(with_ball.axes[0].collections) == len(plain.axes[0].collections) + 2
+    assert any("nabla C" in t.get_text() for t in with_ball.axes[0].texts)
+    assert not plain.axes[0].texts
+
+
+# --- accuracies ------------------------------------------------------------------------------
+
+def test_accuracy_by_epoch_draws_every_run_in_percent_and_the_best_one_thick():
+    runs = [[0.90, 0.93, 0.94], [0.91, 0.95, 0.93], [0.10, 0.10, 0.10]]
+    fig = plotting.accuracy_by_epoch({"[784, 30, 10]": runs, "other": [[0.5, 0.6]]},
+                                     reference={"original": 0.9542}, ylim=(0, 100), title="t")
+    (ax,) = fig.axes
+    lines = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    assert len(lines) == 4
+    first_colour = lines[0].get_color()
+    assert sum(line.get_color() == first_colour for line in lines) == 3
+    thick = max(lines[:3], key=lambda line: line.get_linewidth())
+    np.testing.assert_allclose(thick.get_ydata(), [91, 95, 93])  # the highest peak, 95 %
+    np.testing.assert_array_equal(thick.get_xdata(), [1, 2, 3])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["[784, 30, 10] (best of 3 runs)", "other", "original: 95.42 %"]
+    (dashed,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert dashed.get_ydata()[0] == pytest.approx(95.42)
+    assert ax.get_ylim() == (0, 100) and ax.get_title() == "t"
+
+
+@pytest.mark.parametrize("curves, message", [
+    ({}, "curves must be a non-empty mapping"),
+    ({"a": [[95.0, 96.0]]}, r"curves\['a'\] must hold accuracies as fractions in \[0, 1\]"),
+    ({"a": [0.9, 0.91]}, r"curves\['a'\] must be a non-empty list of runs"),
+    ({"a": []}, r"curves\['a'\] must be a non-empty list of runs"),
+])
+def test_accuracy_by_epoch_rejects_malformed_curves(curves, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.accuracy_by_epoch(curves)
+
+
+def test_accuracy_by_epoch_rejects_a_bad_reference_or_ylim():
+    curves = {"a": [[0.5, 0.6]]}
+    with pytest.raises(ValueError, match=r"reference\['original'\] must be a fraction"):
+        plotting.accuracy_by_epoch(curves, reference={"original": 95.42})
+    with pytest.raises(ValueError, match="ylim must be"):
+        plotting.accuracy_by_epoch(curves, ylim=(90, 80))
+
+
+def test_accuracy_bars_draws_percent_bars_in_order_and_annotates_them():
+    ours = {"random": 0.1, "darkness": 0.2225, "network": 0.9542}
+    fig = plotting.accuracy_bars(ours)
+    (ax,) = fig.axes
+    widths = [patch.get_width() for patch in ax.patches]
+    np.testing.assert_allclose(widths, [10.0, 22.25, 95.42])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(ours)
+    assert {"10.00 %", "22.25 %", "95.42 %"} <= {t.get_text() for t in ax.texts}
+    assert ax.get_xlim() == (0.0, 100.0)
+
+
+def test_accuracy_bars_puts_the_originals_beside_ours_including_labels_only_it_has():
+    fig = plotting.accuracy_bars({"svm": 0.9435}, reference={"svm": 0.9435, "tuned svm": 0.985})
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["svm", "tuned svm"]
+    assert len(ax.patches) == 3
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["ours", "original"]
+    with pytest.raises(ValueError, match=r"ours\['svm'\] must be a fraction"):
+        plotting.accuracy_bars({"svm": 94.35})
+    with pytest.raises(ValueError, match="ours must be a non-empty mapping"):
+        plotting.accuracy_bars({})
