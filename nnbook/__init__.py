@@ -1,1 +1,16 @@
-"""nnbook."""
+"""nnbook: the numpy library behind the executable edition of *Neural Networks and Deep Learning*.
+
+One idea per module:
+
+* :mod:`nnbook.data` -- MNIST from the original IDX files: find or download, verify, parse, split.
+* :mod:`nnbook.activations`, :mod:`nnbook.costs`, :mod:`nnbook.initializers` -- the pieces of a network.
+* :mod:`nnbook.network` -- the fully connected network: feedforward and backpropagation.
+* :mod:`nnbook.train` -- mini-batch stochastic gradient descent and the :class:`~nnbook.train.History` it returns.
+* :mod:`nnbook.baselines` -- random guessing, average darkness and the SVM of chapter 1.
+* :mod:`nnbook.experiments`, :mod:`nnbook.precompute`, :mod:`nnbook.profile` -- the book's named,
+  seeded and cached runs, computed ahead of a build on every core, in the ``full`` or ``fast`` profile.
+* :mod:`nnbook.claims` -- the registry of the original's reported numbers.
+* :mod:`nnbook.plotting`, :mod:`nnbook.diagrams`, :mod:`nnbook.pages` -- figures and page helpers.
+"""
+
+__version__ = "0.1.0"
