@@ -126,29 +126,40 @@ class Network:
 
     # ---- backpropagation ----------------------------------------------------------------------
 
-    def backprop(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """The gradient of the mean cost C = (1/m) sum_x C_x over the rows of ``x``.
+    def errors(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The error delta^l = dC_x/dz^l of every layer, for each row of ``x``: BP1 and BP2.
 
-        Returns ``(nabla_b, nabla_w)``, shaped like ``biases`` and ``weights``. The four
-        equations of chapter 2, in the row form used here (Delta^l has one row per example):
+        Returns ``(deltas, activations)``: ``deltas[i]`` has shape (m, n_{i+1}), one row per
+        example, for the i-th layer of weights; ``activations`` are those of :meth:`forward`.
+        In the row form used here (the book writes one example as a column):
 
-        * BP1: Delta^L = cost.delta(z^L, a^L, y)             (for the quadratic cost: (a - y) * sigma'(z^L))
-        * BP2: Delta^l = (Delta^{l+1} w^{l+1}) * sigma'(z^l)  (the book: ((w^{l+1})^T delta^{l+1}) . sigma'(z^l))
-        * BP3: dC/db^l = mean over rows of Delta^l
-        * BP4: dC/dw^l = (Delta^l)^T A^{l-1} / m              (the book: a^{l-1}_k delta^l_j per example)
+        * BP1: delta^L = cost.delta(z^L, a^L, y)          (quadratic cost: (a^L - y) * sigma'(z^L))
+        * BP2: delta^l = (delta^{l+1} w^{l+1}) * sigma'(z^l)  (the book: ((w^{l+1})^T delta^{l+1}) . sigma'(z^l))
         """
         x = self._inputs(x)
-        m = x.shape[0]
-        y = self._targets(y, m)
+        y = self._targets(y, x.shape[0])
         zs, acts = self.forward(x)
-        nabla_b = [np.empty_like(b) for b in self.biases]
-        nabla_w = [np.empty_like(w) for w in self.weights]
-        delta = self.cost.delta(zs[-1], acts[-1], y, self.activation)  # BP1, (m, n_L)
-        for l in range(len(self.weights) - 1, -1, -1):
-            if l < len(self.weights) - 1:
-                delta = (delta @ self.weights[l + 1]) * self.activation.prime(zs[l])  # BP2
-            nabla_b[l] = delta.sum(axis=0) / m  # BP3
-            nabla_w[l] = delta.T @ acts[l] / m  # BP4, (n_l, n_{l-1})
+        deltas = [np.empty(0)] * len(self.weights)
+        deltas[-1] = self.cost.delta(zs[-1], acts[-1], y, self.activation)  # BP1, (m, n_L)
+        for l in range(len(self.weights) - 2, -1, -1):
+            deltas[l] = (deltas[l + 1] @ self.weights[l + 1]) * self.activation.prime(zs[l])  # BP2
+        return deltas, acts
+
+    def backprop(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The gradient of the mean cost C = (1/m) sum_x C_x over the rows of ``x``: BP3 and BP4.
+
+        Returns ``(nabla_b, nabla_w)``, shaped like ``biases`` and ``weights``. With the errors
+        delta^l of :meth:`errors` stacked one example per row,
+
+        * BP3: dC/db^l = the mean over the rows of delta^l
+        * BP4: dC/dw^l = (delta^l)^T a^{l-1} / m           (the book: a^{l-1}_k delta^l_j, per example)
+
+        so a whole mini-batch costs one matrix product per layer in each direction.
+        """
+        deltas, acts = self.errors(x, y)
+        m = acts[0].shape[0]
+        nabla_b = [delta.sum(axis=0) / m for delta in deltas]  # BP3, (n_l,)
+        nabla_w = [delta.T @ a / m for delta, a in zip(deltas, acts)]  # BP4, (n_l, n_{l-1})
         return nabla_b, nabla_w
 
     def update_mini_batch(self, x, y, eta: float, lmbda: float = 0.0, n: int | None = None) -> None:

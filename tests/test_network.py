@@ -294,3 +294,22 @@ def test_cross_entropy_is_finite_for_saturated_correct_outputs():
     y = np.array([[1.0, 0.0]])
     assert costs.CrossEntropyCost.fn(a, y)[0] == 0.0
     assert np.isinf(costs.CrossEntropyCost.fn(np.array([[0.0, 0.0]]), y)[0])
+
+
+def test_errors_are_the_per_example_derivatives_of_the_cost():
+    # delta^l_j = dC_x / dz^l_j: nudge z^l_j of one example by h (through its bias, for a
+    # batch of one) and watch that example's cost.
+    rng = np.random.default_rng(8)
+    net = Network([3, 4, 2], rng=9)
+    x, y = rng.random((1, 3)), np.array([1])
+    deltas, acts = net.errors(x, y)
+    assert [d.shape for d in deltas] == [(1, 4), (1, 2)] and acts[0] is not None
+    h = 1e-6
+    for l, b in enumerate(net.biases):
+        for j in range(b.size):
+            b[j] += h
+            up = net.total_cost(x, y)
+            b[j] -= 2 * h
+            down = net.total_cost(x, y)
+            b[j] += h
+            assert deltas[l][0, j] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-10)
