@@ -12,6 +12,12 @@ How a diagram is built, so that later chapters can add their own in a few lines:
   :func:`_arrow` (an arrow, optionally with a label beside it), :func:`_box` (a rounded box
   of text), :func:`_text`, :func:`_nand_gate`, :func:`_wire` and :func:`_dot` for circuits;
   :func:`_rim` ends an arrow exactly on a circle, :func:`_fan` spreads arrows along a box's side.
+- Layered networks: :func:`_columns` draws the layers and returns each neuron's place;
+  connections are named ``(l, k, j)`` (neuron k of layer l to neuron j of layer l + 1), listed
+  by :func:`_every_edge` or :func:`_downstream` (those on a path from one neuron to the output)
+  and drawn by :func:`_connect`; :func:`_thick` draws one highlighted weight. Chapter 2's small
+  networks add :func:`_small_network`, :func:`_titles`, :func:`_cost` (the box $C$ fed by the
+  outputs) and :func:`_label_neuron` (a label on a side clear of given lines).
 - :func:`_fit` then crops the figure to what was drawn (text included) plus a small margin.
 """
 
@@ -32,7 +38,9 @@ from matplotlib.transforms import Bbox
 
 from nnbook.plotting import GREY, INK, PALETTE, _house_style, _new_figure
 
-__all__ = ["perceptron", "network", "half_adder", "face_detector"]
+__all__ = ["perceptron", "network", "half_adder", "face_detector", "weight_notation",
+           "bias_activation_notation", "backward_errors", "demon", "slow_learning",
+           "weight_paths"]
 
 Point = tuple[float, float]
 
@@ -63,6 +71,9 @@ def _fit(fig: Figure, ax: Axes, pad: float = 0.08) -> Figure:
              if artist.get_visible() and artist is not ax.patch
              and isinstance(artist, (Text, Circle, FancyArrowPatch, FancyBboxPatch, PathPatch))
              and not (isinstance(artist, Text) and not artist.get_text())]
+    # a text's background box (``bbox=``) is drawn too, and can reach beyond the text
+    parts += [text.get_bbox_patch().get_window_extent() for text in ax.texts
+              if text.get_visible() and text.get_text() and text.get_bbox_patch()]
     box = Bbox.union(parts).transformed(ax.transData.inverted())
     x0, y0, x1, y1 = box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad
     fig.set_size_inches(x1 - x0, y1 - y0)
@@ -85,9 +96,9 @@ def _text(ax: Axes, xy: Point, text: str, **kwargs: Any) -> Text:
 
 
 def _neuron(ax: Axes, xy: Point, text: str | None = None, radius: float = RADIUS,
-            edge: str = INK, linewidth: float = 1.4) -> Circle:
-    """A neuron: a white circle with a dark rim, optionally with ``text`` inside."""
-    circle = Circle(xy, radius, facecolor="white", edgecolor=edge, linewidth=linewidth, zorder=3)
+            edge: str = INK, linewidth: float = 1.4, face: str = "white") -> Circle:
+    """A neuron: a circle (white, or ``face``) with a dark rim, optionally ``text`` inside."""
+    circle = Circle(xy, radius, facecolor=face, edgecolor=edge, linewidth=linewidth, zorder=3)
     ax.add_patch(circle)
     if text:
         _text(ax, xy, text)
@@ -103,10 +114,17 @@ def _rim(centre: Point, toward: Point, radius: float) -> Point:
 
 def _arrow(ax: Axes, tail: Point, head: Point, label: str | None = None, at: float = 0.5,
            color: str = INK, linewidth: float = 1.3, head_size: float = 12.0,
-           label_color: str | None = None) -> FancyArrowPatch:
-    """An arrow from ``tail`` to ``head`` (exactly), with ``label`` above it at fraction ``at``."""
+           label_color: str | None = None, bend: float = 0.0) -> FancyArrowPatch:
+    """An arrow from ``tail`` to ``head`` (exactly), with ``label`` above it at fraction ``at``.
+
+    ``bend`` curves the arrow into an arc (matplotlib's ``arc3``): a positive bend bulges to the
+    right of the tail-to-head direction, its middle ``bend / 2`` times the tail-head distance off
+    the straight line. ``label`` is placed as for a straight arrow, so label a curved arrow with
+    :func:`_text` instead.
+    """
     arrow = FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=head_size,
-                            shrinkA=0, shrinkB=0, color=color, linewidth=linewidth, zorder=2)
+                            shrinkA=0, shrinkB=0, color=color, linewidth=linewidth, zorder=2,
+                            connectionstyle=f"arc3,rad={bend}")
     ax.add_patch(arrow)
     if label is not None:
         along = np.subtract(head, tail)
@@ -120,14 +138,14 @@ def _arrow(ax: Axes, tail: Point, head: Point, label: str | None = None, at: flo
 
 
 def _box(ax: Axes, centre: Point, width: float, height: float, text: str,
-         face: str = "#f2f2f2", edge: str = INK) -> FancyBboxPatch:
+         face: str = "#f2f2f2", edge: str = INK, fontsize: float = FONT) -> FancyBboxPatch:
     """A rounded box of ``width`` x ``height`` inches with ``text`` centred inside."""
     x, y = centre
     box = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
                          boxstyle="round,pad=0,rounding_size=0.08", facecolor=face,
                          edgecolor=edge, linewidth=1.3, zorder=3)
     ax.add_patch(box)
-    _text(ax, centre, text, linespacing=1.3)
+    _text(ax, centre, text, linespacing=1.3, fontsize=fontsize)
     return box
 
 
@@ -203,6 +221,25 @@ def _check_labels(labels: Sequence[Any] | None, n: int, name: str) -> list[str] 
     return labels
 
 
+def _check_sizes(sizes: Any, most: int | None = None, layers: int | None = None) -> list[int]:
+    """``sizes`` as a list of 2 to ``layers`` positive ints (each <= ``most``), or a ValueError."""
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        pass
+    if (not isinstance(sizes, list) or len(sizes) < 2 or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes)):
+        raise ValueError(f"sizes must list at least two positive layer sizes, e.g. [784, 15, 10]; "
+                         f"got {sizes!r}")
+    if most is not None and max(sizes) > most:
+        raise ValueError(f"sizes must have at most {most} neurons per layer here, since this "
+                         f"diagram draws every neuron; got {sizes!r}")
+    if layers is not None and len(sizes) > layers:
+        raise ValueError(f"sizes must list at most {layers} layers here, to fit the page; "
+                         f"got {len(sizes)}: {sizes!r}")
+    return [int(n) for n in sizes]
+
+
 def _shown(n: int, max_shown: int) -> list[int | None]:
     """The neurons drawn for a layer of ``n``, top to bottom; ``None`` marks the ellipsis.
 
@@ -213,6 +250,86 @@ def _shown(n: int, max_shown: int) -> list[int | None]:
         return list(range(n))
     head = (max_shown + 1) // 2
     return [*range(head), None, *range(n - (max_shown - head), n)]
+
+
+Places = list[dict[int, Point]]  # places[l][j]: the centre of neuron j of layer l
+Edge = tuple[int, int, int]  # (l, k, j): from neuron k of layer l to neuron j of layer l + 1
+
+
+def _columns(ax: Axes, columns: Sequence[Sequence[int | None]], dx: float, dy: float,
+             radius: float, faces: dict[tuple[int, int], str] | None = None) -> Places:
+    """Draw layers of neurons as columns ``dx`` apart, each centred on y = 0; return the places.
+
+    ``columns[l]`` lists layer l's neurons top to bottom, ``None`` for an ellipsis (see
+    :func:`_shown`); neurons sit ``dy`` apart. ``faces`` fills chosen neurons, keyed (l, j).
+    """
+    places: Places = []
+    for i, column in enumerate(columns):
+        x = i * dx
+        top = (len(column) - 1) / 2 * dy
+        place = {}
+        for slot, neuron in enumerate(column):
+            xy = (x, top - slot * dy)
+            if neuron is None:
+                _text(ax, xy, r"$\vdots$", fontsize=14,
+                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+            else:
+                place[neuron] = xy
+                _neuron(ax, xy, radius=radius, face=(faces or {}).get((i, neuron), "white"))
+        places.append(place)
+    return places
+
+
+def _every_edge(places: Places) -> list[Edge]:
+    """Every connection between neighbouring layers' drawn neurons, layer by layer."""
+    return [(l, k, j) for l in range(len(places) - 1) for k in places[l] for j in places[l + 1]]
+
+
+def _downstream(sizes: Sequence[int], layer: int, j: int) -> list[Edge]:
+    """The connections on some path from neuron j of ``layer`` to the output layer.
+
+    They are all of neuron j's outgoing connections, then every connection of later layers
+    (each later neuron is reached from j through any neuron of the layer after ``layer``).
+    """
+    if layer == len(sizes) - 1:
+        return []
+    out = [(layer, j, q) for q in range(sizes[layer + 1])]
+    return out + [(l, k, q) for l in range(layer + 1, len(sizes) - 1)
+                  for k in range(sizes[l]) for q in range(sizes[l + 1])]
+
+
+def _connect(ax: Axes, places: Places, edges: Sequence[Edge], color: str = GREY,
+             linewidth: float = 0.6, zorder: float = 1.0) -> LineCollection:
+    """Draw ``edges`` (see :data:`Edge`) as one collection of straight lines, centre to centre."""
+    segments = [(places[l][k], places[l + 1][j]) for l, k, j in edges]
+    return ax.add_collection(LineCollection(segments, colors=color, linewidths=linewidth,
+                                            zorder=zorder))
+
+
+def _beside(tail: Point, head: Point, below: bool = False) -> Point:
+    """How far to move a label (about 0.6 x 0.3 inches) from a line's middle to clear the line.
+
+    The label goes on the line's upper side (its lower side if ``below``), however steep.
+    """
+    along = np.subtract(head, tail)
+    normal = np.array([-along[1], along[0]]) / np.hypot(*along)
+    normal = -normal if (normal[1] < 0) != below else normal
+    x, y = normal * (0.3 * abs(normal[0]) + 0.15 * abs(normal[1]) + 0.06)
+    return float(x), float(y)
+
+
+def _thick(ax: Axes, tail: Point, head: Point, label: str | None = None,
+           offset: Point | None = None, color: str = PALETTE[1], fontsize: float = FONT) -> None:
+    """One connection drawn thick in ``color``, with ``label`` beside its middle.
+
+    The label's centre is the middle plus ``offset``: by default, just above the line (see
+    :func:`_beside`).
+    """
+    ax.plot(*zip(tail, head), color=color, linewidth=2.8, zorder=1.5, solid_capstyle="round")
+    if label is not None:
+        mid = np.add(tail, head) / 2 + (_beside(tail, head) if offset is None else offset)
+        _text(ax, (float(mid[0]), float(mid[1])), label, color=color, fontsize=fontsize,
+              bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 
 
 @_house_style
@@ -248,14 +365,7 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
         ``weights[layer - 1][j, k]``), drawn thick and labelled $w + \\Delta w$; the outputs
         then lead to "output + $\\Delta$output". Both neurons must be shown.
     """
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        pass
-    if (not isinstance(sizes, list) or len(sizes) < 2 or any(
-            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes)):
-        raise ValueError(f"sizes must list at least two positive layer sizes, e.g. [784, 15, 10]; "
-                         f"got {sizes!r}")
+    sizes = _check_sizes(sizes)
     if isinstance(max_shown, Sequence):
         if len(max_shown) != len(sizes):
             raise ValueError(f"max_shown must be one int, or one per layer ({len(sizes)}); "
@@ -286,29 +396,14 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
     dy = min(0.45, 4.2 / max(tallest - 1, 1))
     radius = min(RADIUS, 0.36 * dy)
     dx = min(1.6, 6.0 / (len(sizes) - 1))
-    places: list[dict[int, Point]] = []
     fig, ax = _canvas()
+    places = _columns(ax, columns, dx, dy, radius)
     for i, column in enumerate(columns):
-        x = i * dx
-        top = (len(column) - 1) / 2 * dy
-        place = {}
-        for slot, neuron in enumerate(column):
-            xy = (x, top - slot * dy)
-            if neuron is None:
-                _text(ax, xy, r"$\vdots$", fontsize=14,
-                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
-            else:
-                place[neuron] = xy
-                _neuron(ax, xy, radius=radius)
-        places.append(place)
         if sizes[i] > limits[i]:
-            _text(ax, (x, top + radius + 0.1), f"{sizes[i]} neurons", va="bottom", fontsize=10,
-                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
-
-    for before, after in zip(places, places[1:]):
-        ax.add_collection(LineCollection(
-            [(a, b) for a in before.values() for b in after.values()],
-            colors=GREY, linewidths=0.6, zorder=1))
+            top = (len(column) - 1) / 2 * dy
+            _text(ax, (i * dx, top + radius + 0.1), f"{sizes[i]} neurons", va="bottom",
+                  fontsize=10, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+    _connect(ax, places, _every_edge(places))
 
     if input_labels is not None:
         for neuron, (x, y) in places[0].items():
@@ -322,12 +417,7 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
             _text(ax, (i * dx, bottom), title, va="top", linespacing=1.3)
     if highlight is not None:
         layer, j, k = highlight
-        tail, head = places[layer - 1][k], places[layer][j]
-        ax.plot(*zip(tail, head), color=PALETTE[1], linewidth=2.8, zorder=1.5,
-                solid_capstyle="round")
-        mid = np.add(tail, head) / 2
-        _text(ax, (mid[0], mid[1] + 0.2), r"$w + \Delta w$", color=PALETTE[1],
-              bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+        _thick(ax, places[layer - 1][k], places[layer][j], r"$w + \Delta w$", offset=(0.0, 0.2))
         out_x = (len(sizes) - 1) * dx + radius + 0.75
         for x, y in places[-1].values():
             _arrow(ax, (x + radius, y), (out_x, y))
@@ -508,3 +598,349 @@ def face_detector(detail: bool = False) -> Figure:
         for sub, head in zip(subs, _fan((eye[0] - width / 2, eye[1]), len(subs), 0.16)):
             _arrow(ax, (sub[0] + 0.6, sub[1]), head)
     return _fit(fig, ax)
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter 2: notation, the errors delta, and the paths a change travels along
+# --------------------------------------------------------------------------------------------
+
+FAINT = "#c8c8c8"  # connections in the background
+LIGHT_BLUE, LIGHT_ORANGE = "#e8f1fa", "#fdf0e6"  # fills matching PALETTE[0] and PALETTE[1]
+_DY, _R = 0.62, 0.2  # chapter 2's small networks: neurons' spacing in a column, and radius
+_MOST, _LAYERS = 8, 6  # the largest layer, and the most layers, they draw
+
+
+def _dx(layers: int) -> float:
+    """The spacing of a small network's columns: 1.5 inches, less if there are many."""
+    return min(1.5, 7.0 / (layers - 1))
+
+
+def _small_network(ax: Axes, sizes: Sequence[int], dy: float = _DY,
+                   faces: dict[tuple[int, int], str] | None = None) -> Places:
+    """Every neuron of a small network (no ellipsis), columns :func:`_dx` apart."""
+    return _columns(ax, [range(n) for n in sizes], _dx(len(sizes)), dy, _R, faces)
+
+
+def _titles(ax: Axes, places: Places, titles: Sequence[str], above: bool,
+            gap: float = 0.15) -> None:
+    """One title per layer, over (or under) its column, ``gap`` inches clear of every neuron."""
+    ys = [y for place in places for _, y in place.values()]
+    y = max(ys) + _R + gap if above else min(ys) - _R - gap
+    for place, title in zip(places, titles):
+        if title:
+            _text(ax, (next(iter(place.values()))[0], y), title,
+                  va="bottom" if above else "top")
+
+
+def _cost(ax: Axes, places: Places, x: float, colors: dict[int, str] | None = None,
+          size: float = 0.5) -> FancyBboxPatch:
+    """The cost $C$ as a box centred on (``x``, 0), with an arrow in from every output neuron.
+
+    ``colors`` draws chosen output neurons' arrows in colour, keyed by neuron; the others are
+    faint.
+    """
+    box = _box(ax, (x, 0.0), size, size, "$C$", fontsize=14)
+    outputs = places[-1]
+    heads = _fan((x - size / 2, 0.0), len(outputs), 0.14)
+    for (j, centre), head in zip(outputs.items(), heads):
+        color = (colors or {}).get(j)
+        _arrow(ax, _rim(centre, head, _R), head, color=color or FAINT,
+               linewidth=1.6 if color else 1.0, head_size=10)
+    return box
+
+
+def _check_index(value: Any, name: str, size: int, what: str) -> int:
+    """``value`` as an int in [0, size), or a ValueError naming ``name`` and saying why."""
+    if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+            or not 0 <= value < size):
+        raise ValueError(f"{name} must be an integer from 0 to {size - 1} ({what}); "
+                         f"got {value!r}")
+    return int(value)
+
+
+@_house_style
+def weight_notation() -> Figure:
+    """How a weight is named: $w^l_{jk}$ joins neuron k of layer l-1 to neuron j of layer l.
+
+    Serves chapter 2's warm-up, where the notation for weights is introduced (the book's
+    ``tikz16``): a 3-4-2 network with the weight $w^3_{24}$, from the fourth neuron of layer 2
+    to the second neuron of layer 3, drawn thick and explained in a note. Layers are counted
+    from 1 here, as in the book (nnbook's code counts from 0: this weight is
+    ``weights[1][1, 3]``).
+    """
+    sizes = (3, 4, 2)
+    fig, ax = _canvas()
+    places = _small_network(ax, sizes)
+    _connect(ax, places, [edge for edge in _every_edge(places) if edge != (1, 3, 1)])
+    tail, head = places[1][3], places[2][1]
+    _thick(ax, tail, head, "$w^3_{24}$", offset=(0.14, -0.3), fontsize=14)
+    _titles(ax, places, ["layer 1", "layer 2", "layer 3"], above=True)
+    _text(ax, (tail[0], tail[1] - _R - 0.08), "$k = 4$", va="top", color=PALETTE[1],
+          fontsize=13)
+    _text(ax, (head[0] + _R + 0.1, head[1]), "$j = 2$", ha="left", color=PALETTE[1],
+          fontsize=13)
+    note = (r"$w^l_{jk}$: the weight into neuron $j$ of layer $l$" "\n"
+            r"from neuron $k$ of layer $l-1$." "\n"
+            r"The receiving neuron $j$ comes first and the" "\n"
+            r"sending neuron $k$ second, so the weights into" "\n"
+            r"layer $l$ form a matrix $w^l$ whose row $j$" "\n"
+            r"holds the weights into neuron $j$.")
+    _text(ax, (head[0] + 1.05, places[1][0][1] + 0.2), note, ha="left", va="top",
+          linespacing=1.5, bbox={"facecolor": LIGHT_ORANGE, "edgecolor": PALETTE[1],
+                                 "boxstyle": "round,pad=0.4"})
+    return _fit(fig, ax)
+
+
+@_house_style
+def bias_activation_notation() -> Figure:
+    """How biases and activations are named: $b^l_j$ and $a^l_j$ belong to neuron j of layer l.
+
+    Serves chapter 2's warm-up, right after the weight notation (the book's ``tikz17``): a 3-4-2
+    network with the bias $b^2_3$ of the third neuron of layer 2 and the activation $a^3_1$ of
+    the first neuron of layer 3 labelled, each with an arrow to its neuron. Layers and neurons
+    are counted from 1, as in the book.
+    """
+    sizes = (3, 4, 2)
+    fig, ax = _canvas()
+    places = _small_network(ax, sizes, faces={(1, 2): LIGHT_ORANGE, (2, 0): LIGHT_BLUE})
+    _connect(ax, places, _every_edge(places))
+    _titles(ax, places, ["layer 1", "layer 2", "layer 3"], above=True)
+    bias, activation = places[1][2], places[2][0]
+    for centre, label, at, color in [
+            (bias, "$b^2_3$", (bias[0] + 0.65, bias[1] - 1.0), PALETTE[1]),
+            (activation, "$a^3_1$", (activation[0] + 0.8, activation[1] + 0.55), PALETTE[0])]:
+        _text(ax, at, label, color=color, fontsize=14)
+        _arrow(ax, _rim(at, centre, 0.22), _rim(centre, at, _R), color=color)
+    return _fit(fig, ax)
+
+
+def _delta(offset: int) -> str:
+    """$\\delta^L$, $\\delta^{L-1}$, ...: the error of the layer ``offset`` before the output."""
+    return r"$\delta^L$" if offset == 0 else rf"$\delta^{{L-{offset}}}$"
+
+
+@_house_style
+def backward_errors(sizes: Sequence[int] = (3, 4, 4, 2)) -> Figure:
+    """The errors $\\delta^l$ computed backwards: from the cost to the output layer, then leftward.
+
+    Serves chapter 2's "The backpropagation algorithm" (and the four equations before it): the
+    forward connections are faint; above the network, bold arrows run right to left. The first,
+    from the cost $C$, gives the output error $\\delta^L$ (BP1); each next one gives
+    $\\delta^{l}$ from $\\delta^{l+1}$ (BP2). The input layer has no error. The two equations
+    are written under the network.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input first; 2 to 6 layers of at most 8 neurons.
+    """
+    sizes = _check_sizes(sizes, most=_MOST, layers=_LAYERS)
+    fig, ax = _canvas()
+    places = _small_network(ax, sizes)
+    _connect(ax, places, _every_edge(places), color=FAINT)
+    dx = _dx(len(sizes))
+    last = (len(sizes) - 1) * dx
+    _cost(ax, places, last + 1.1)
+
+    row = (max(sizes) - 1) / 2 * _DY + _R + 0.55  # the errors' row, above the network
+    for i in range(1, len(sizes)):
+        _text(ax, (i * dx, row), _delta(len(sizes) - 1 - i), color=PALETTE[1], fontsize=15)
+    bold = {"color": PALETTE[1], "linewidth": 2.6, "head_size": 18}
+    for i in range(len(sizes) - 1, 1, -1):
+        _arrow(ax, (i * dx - 0.42, row), ((i - 1) * dx + 0.45, row), **bold)
+        _text(ax, ((i - 0.5) * dx, row + 0.2), "BP2", fontsize=10, color=PALETTE[1],
+              va="bottom")
+    _arrow(ax, (last + 1.1, 0.25 + 0.05), (last + 0.3, row - 0.05), **bold)
+    _text(ax, (last + 0.85, (row + 0.3) / 2 + 0.1), "BP1", fontsize=10, color=PALETTE[1],
+          ha="left")
+    bottom = -(max(sizes) - 1) / 2 * _DY - _R - 0.3
+    _text(ax, (0.0, bottom), r"BP1:  $\delta^L = \nabla_a C \odot \sigma'(z^L)$" "\n"
+          r"BP2:  $\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)$",
+          ha="left", va="top", linespacing=1.8)
+    return _fit(fig, ax)
+
+
+@_house_style
+def demon() -> Figure:
+    """The demon: a change $\\Delta z^l_j$ to one neuron's weighted input changes the cost.
+
+    Serves chapter 2's "The four fundamental equations", where the error $\\delta^l_j$ is
+    motivated (the book's ``tikz19``): a demon adds $\\Delta z^l_j$ to the weighted input of
+    neuron j in layer l; the change travels along every path downstream (coloured) and the cost
+    changes by about $\\frac{\\partial C}{\\partial z^l_j} \\Delta z^l_j$, so
+    $\\delta^l_j = \\partial C / \\partial z^l_j$ measures the error in that neuron.
+    """
+    sizes, layer, j = (3, 4, 4, 2), 1, 0
+    fig, ax = _canvas()
+    places = _small_network(ax, sizes, faces={(layer, j): LIGHT_ORANGE})
+    paths = _downstream(sizes, layer, j)
+    _connect(ax, places, [edge for edge in _every_edge(places) if edge not in paths],
+             color=FAINT)
+    _connect(ax, places, paths, color=PALETTE[0], linewidth=1.4, zorder=1.2)
+    x, y = places[layer][j]
+    _text(ax, (x, y), "$j$")
+    cost_x = places[-1][0][0] + 1.1
+    _cost(ax, places, cost_x, colors={q: PALETTE[0] for q in range(sizes[-1])})
+    at = (x - 0.75, y + 0.6)
+    _text(ax, at, r"$+\Delta z^l_j$", color=PALETTE[1], fontsize=14, ha="right")
+    _arrow(ax, (at[0] + 0.03, at[1] - 0.05), _rim((x, y), (at[0], at[1] - 0.05), _R),
+           color=PALETTE[1], linewidth=1.8, head_size=14)
+    _text(ax, (cost_x, -0.45), r"$\Delta C \approx \dfrac{\partial C}{\partial z^l_j}"
+          r"\,\Delta z^l_j$", va="top", color=PALETTE[0], fontsize=13)
+    _titles(ax, places, ["", "layer $l$", "", ""], above=False)
+    return _fit(fig, ax)
+
+
+@_house_style
+def slow_learning() -> Figure:
+    """A weight out of a neuron with low activation learns slowly.
+
+    Serves chapter 2's discussion after the four equations (the book's ``tikz20``): by BP4,
+    $\\partial C / \\partial w = a_{\\rm in} \\delta_{\\rm out}$, so when the neuron feeding
+    the weight has $a_{\\rm in} \\approx 0$ the gradient is small and gradient descent barely
+    changes the weight.
+    """
+    fig, ax = _canvas()
+    radius = 0.3
+    left, right = (0.0, 0.0), (2.2, 0.0)
+    _neuron(ax, left, radius=radius, face="#f2f2f2", edge=GREY)
+    _neuron(ax, right, radius=radius)
+    _arrow(ax, (radius, 0.0), (right[0] - radius, 0.0), color=PALETTE[1], linewidth=2.2,
+           head_size=16)
+    _text(ax, (1.1, 0.08), "$w$", va="bottom", color=PALETTE[1], fontsize=14)
+    _text(ax, (left[0], radius + 0.12), r"$a_{\rm in} \approx 0$", va="bottom", fontsize=13)
+    _text(ax, (right[0], radius + 0.12), r"$\delta_{\rm out}$", va="bottom", fontsize=13)
+    _text(ax, (1.1, -radius - 0.25),
+          r"$\dfrac{\partial C}{\partial w} = a_{\rm in}\,\delta_{\rm out} \approx 0$",
+          va="top", fontsize=13)
+    _text(ax, (1.1, -radius - 0.85), "so $w$ learns slowly", va="top", color=PALETTE[1])
+    return _fit(fig, ax)
+
+
+_PATH_LETTERS = "qrstuvxy"  # indices of the neurons along a path after neuron j
+
+
+@_house_style
+def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int = 1,
+                 k: int = 1, path: Sequence[int] | None = None) -> Figure:
+    """The big picture: a change $\\Delta w^l_{jk}$ in one weight reaches the cost along paths.
+
+    Serves chapter 2's closing section, "Backpropagation: the big picture" (the book's
+    ``tikz22`` to ``tikz27``). The weight from neuron k of layer ``layer - 1`` to neuron j of
+    ``layer`` is drawn thick. Without ``path``, every connection on a path from neuron j to the
+    output is coloured: the change in $a^l_j$ moves every activation downstream, and with them
+    $C$. With ``path``, only that one path is coloured and its activations are labelled
+    $a^l_j, a^{l+1}_q, \\ldots$: its contribution to $\\Delta C$ is the product of the partial
+    derivatives along it, and $\\Delta C$ sums over all paths.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input first; 2 to 6 layers of at most 8 neurons.
+    layer, j, k : int
+        The weight changed, counted from 0 as in ``sizes`` and in nnbook's weights (it is
+        ``weights[layer - 1][j, k]``), as for :func:`network`'s ``highlight``. The figure's
+        labels use the book's symbols ($l$ for ``layer``, $L$ for the output layer).
+    path : optional sequence of int
+        One neuron per layer after ``layer`` (so ``len(sizes) - 1 - layer`` of them), counted
+        from 0: the single path to colour.
+    """
+    sizes = _check_sizes(sizes, most=_MOST, layers=_LAYERS)
+    n = len(sizes)
+    if (isinstance(layer, bool) or not isinstance(layer, (int, np.integer))
+            or not 1 <= layer < n):
+        raise ValueError(f"layer must be an integer from 1 to {n - 1} (the layer the weight "
+                         f"feeds; layer 0 is the input); got {layer!r}")
+    j = _check_index(j, "j", sizes[layer], f"a neuron of layer {layer}")
+    k = _check_index(k, "k", sizes[layer - 1], f"a neuron of layer {layer - 1}")
+    if path is not None:
+        try:
+            path = list(path)
+        except TypeError:
+            raise ValueError(f"path must list one neuron per layer after layer {layer}; "
+                             f"got {path!r}") from None
+        if len(path) != n - 1 - layer:
+            raise ValueError(f"path must list one neuron per layer after layer {layer} "
+                             f"({n - 1 - layer}); got {len(path)}: {path!r}")
+        path = [_check_index(q, "path", sizes[layer + 1 + t], f"a neuron of layer "
+                             f"{layer + 1 + t}, for path[{t}]") for t, q in enumerate(path)]
+
+    chosen = [j] + (path or [])  # neuron j, then the path's neurons
+    if path is None:
+        paths = _downstream(sizes, layer, j)
+        faces = {(layer, j): LIGHT_ORANGE}
+        reached = range(sizes[-1]) if layer < n - 1 else [j]  # the outputs that move
+        ends = {q: PALETTE[0] for q in reached}
+    else:
+        paths = [(layer + t, a, b) for t, (a, b) in enumerate(zip(chosen, chosen[1:]))]
+        faces = {(layer + t, q): LIGHT_BLUE for t, q in enumerate(chosen)}
+        faces[layer, j] = LIGHT_ORANGE
+        ends = {chosen[-1]: PALETTE[0]}
+
+    fig, ax = _canvas()
+    dy = 0.85 if path is not None else _DY  # room for the activations' labels
+    places = _small_network(ax, sizes, dy=dy, faces=faces)
+    changed = (layer - 1, k, j)
+    _connect(ax, places, [edge for edge in _every_edge(places)
+                          if edge not in paths and edge != changed], color=FAINT)
+    _connect(ax, places, paths, color=PALETTE[0], linewidth=1.6, zorder=1.2)
+    # the changed weight's label goes on the side of the line farther from every neuron
+    tail, head = places[layer - 1][k], places[layer][j]
+    centres = np.array([xy for place in places for xy in place.values()])
+    offset = max((_beside(tail, head, below) for below in (False, True)), key=lambda off: np.min(
+        np.hypot(*(centres - (np.add(tail, head) / 2 + off)).T)))
+    _thick(ax, tail, head, r"$\Delta w^l_{jk}$", offset=offset, fontsize=13)
+    cost_x = places[-1][0][0] + 1.1
+    _cost(ax, places, cost_x, colors=ends)
+    _text(ax, (cost_x, -0.4), r"$\Delta C$", va="top", color=PALETTE[0], fontsize=13)
+
+    def superscript(i: int) -> str:
+        return "L" if i == n - 1 else "l" if i == layer else f"l{i - layer:+d}"
+
+    labels: list[Text] = []
+    if path is not None:
+        # the lines through each labelled neuron: the changed weight, the path, the arrow to C
+        ends = [places[layer - 1][k]] + [places[layer + t][q] for t, q in enumerate(chosen)]
+        ends.append((cost_x - 0.25, 0.0))
+        labels = [_label_neuron(ax, places[layer + t][q],
+                                f"$a^{{{superscript(layer + t)}}}_{index}$", [ends[t], ends[t + 2]])
+                  for t, (q, index) in enumerate(zip(chosen, "j" + _PATH_LETTERS))]
+    # the layers' titles go under everything, including labels written under a bottom neuron
+    lowest = min(y for place in places for _, y in place.values()) - _R
+    below = any(label.get_position()[1] < lowest for label in labels)
+    _titles(ax, places, [f"layer ${superscript(i)}$" if i >= layer - 1 else ""
+                         for i in range(n)], above=False, gap=0.5 if below else 0.15)
+    return _fit(fig, ax)
+
+
+# where a neuron's label may go, in order of preference: (direction, ha, va)
+_LABEL_SPOTS = [((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
+                ((1, 1), "left", "bottom"), ((-1, 1), "right", "bottom"),
+                ((1, -1), "left", "top"), ((-1, -1), "right", "top")]
+
+
+def _label_neuron(ax: Axes, centre: Point, label: str, avoid: Sequence[Point],
+                  size: Point = (0.45, 0.32)) -> Text:
+    """Write ``label`` just outside a neuron, on a side clear of the lines toward ``avoid``.
+
+    Tries above, below, then the four diagonals; a spot is clear when no line from the centre
+    to a point of ``avoid`` crosses the label's box (about ``size`` inches).
+    """
+    width, height = size
+    along = np.linspace(0.0, 1.0, 200)[:, None]
+    lines = [np.asarray(centre) + along * np.subtract(end, centre) for end in avoid]
+    for (dx, dy), ha, va in _LABEL_SPOTS:
+        unit = np.array([dx, dy]) / np.hypot(dx, dy)
+        anchor = np.asarray(centre) + unit * (_R + 0.04)
+        left = {"center": anchor[0] - width / 2, "left": anchor[0], "right": anchor[0] - width}
+        bottom = anchor[1] if va == "bottom" else anchor[1] - height
+        x0, y0 = left[ha], bottom
+        if not any(((x0 < points[:, 0]) & (points[:, 0] < x0 + width) & (y0 < points[:, 1])
+                    & (points[:, 1] < y0 + height)).any() for points in lines):
+            break
+    else:
+        (dx, dy), ha, va = _LABEL_SPOTS[0]
+        anchor = np.asarray(centre) + np.array([0.0, _R + 0.04])
+    return _text(ax, (float(anchor[0]), float(anchor[1])), label, ha=ha, va=va,
+                 color=PALETTE[0], fontsize=13,
+                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})

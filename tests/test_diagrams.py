@@ -13,6 +13,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, PathPatc
 from matplotlib.text import Text
 
 from nnbook import diagrams
+from nnbook.plotting import PALETTE
 
 
 def parts(fig: Figure, kind: type) -> list:
@@ -238,3 +239,285 @@ def test_face_detector_detail_answers_the_eye_question_from_three_smaller_ones()
     assert len(parts(fig, FancyBboxPatch)) == 10
     # image -> 3 small questions -> the eye; image -> the 4 other questions; 5 -> the output
     assert len(parts(fig, FancyArrowPatch)) == 3 + 3 + 4 + 5
+
+
+# --- chapter 2 -------------------------------------------------------------------------------
+
+CHAPTER_2 = {
+    "weight_notation": diagrams.weight_notation,
+    "bias_activation_notation": diagrams.bias_activation_notation,
+    "backward_errors": diagrams.backward_errors,
+    "backward_errors (8, 8, 8, 8, 8, 8)": lambda: diagrams.backward_errors((8,) * 6),
+    "demon": diagrams.demon,
+    "slow_learning": diagrams.slow_learning,
+    "weight_paths": diagrams.weight_paths,
+    "weight_paths path": lambda: diagrams.weight_paths(path=[2, 0]),
+    "weight_paths wide": lambda: diagrams.weight_paths((2, 8, 3, 5, 4, 1), layer=1, j=7, k=0,
+                                                       path=[0, 4, 3, 0]),
+}
+BLUE, ORANGE = to_rgba(PALETTE[0]), to_rgba(PALETTE[1])
+
+
+def coloured_segments(fig: Figure, colour) -> list[np.ndarray]:
+    """The connections drawn in ``colour`` (one (2, 2) array of endpoints each)."""
+    return [np.asarray(segment) for c in fig.axes[0].collections
+            if isinstance(c, LineCollection) and len(c.get_segments())
+            and tuple(c.get_colors()[0]) == to_rgba(colour) for segment in c.get_segments()]
+
+
+def thick_lines(fig: Figure) -> list[np.ndarray]:
+    return [np.column_stack(line.get_data()) for line in fig.axes[0].get_lines()
+            if line.get_linewidth() > 2]
+
+
+def ends(arrow: FancyArrowPatch) -> tuple[np.ndarray, np.ndarray]:
+    tail, head = arrow._posA_posB  # where the arrow was asked to start and end
+    return np.asarray(tail), np.asarray(head)
+
+
+def on_rim(point, circle: Circle) -> bool:
+    return bool(np.isclose(np.hypot(*np.subtract(point, circle.center)), circle.radius))
+
+
+def extent(fig: Figure, text: Text) -> tuple[float, float, float, float]:
+    """A text's box in data units (inches): x0, y0, x1, y1."""
+    fig.draw_without_rendering()
+    box = text.get_window_extent().transformed(fig.axes[0].transData.inverted())
+    return box.x0, box.y0, box.x1, box.y1
+
+
+def crosses(segment: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    x0, y0, x1, y1 = box
+    points = segment[0] + np.linspace(0, 1, 400)[:, None] * (segment[1] - segment[0])
+    return bool(((x0 < points[:, 0]) & (points[:, 0] < x1)
+                 & (y0 < points[:, 1]) & (points[:, 1] < y1)).any())
+
+
+@pytest.mark.parametrize("name", CHAPTER_2)
+def test_chapter_2_diagrams_keep_the_house_style_and_every_text_inside(name):
+    fig = CHAPTER_2[name]()
+    assert fig.canvas.manager is None
+    assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
+    assert sizes and min(sizes) >= 10
+    (ax,) = fig.axes
+    assert np.ptp(ax.get_xlim()) == pytest.approx(fig.get_figwidth())
+    assert np.ptp(ax.get_ylim()) == pytest.approx(fig.get_figheight())
+    assert 1.0 < fig.get_figwidth() < 9.0 and 0.5 < fig.get_figheight() < 7.5
+    fig.draw_without_rendering()
+    for text in ax.texts:
+        for box in [text.get_window_extent()] + ([text.get_bbox_patch().get_window_extent()]
+                                                 if text.get_bbox_patch() else []):
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, text.get_text()
+            assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, text.get_text()
+
+
+def test_weight_notation_highlights_w3_24_from_neuron_4_of_layer_2_to_neuron_2_of_layer_3():
+    fig = diagrams.weight_notation()
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == [3, 4, 2]
+    (thick,) = thick_lines(fig)
+    # counted from 1 as in the book: neuron 4 of layer 2 -> neuron 2 of layer 3
+    np.testing.assert_allclose(thick, [columns[1][3].center, columns[2][1].center])
+    assert connections(fig) == 3 * 4 + 4 * 2 - 1  # the rest, in grey
+    labels = texts(fig)
+    assert {"$w^3_{24}$", "$k = 4$", "$j = 2$", "layer 1", "layer 2", "layer 3"} <= set(labels)
+    (note,) = [t for t in labels if "$w^l_{jk}$" in t]
+    assert "receiving neuron $j$" in note and "sending neuron $k$" in note
+    position = {t.get_text(): np.asarray(t.get_position()) for t in fig.axes[0].texts}
+    # each index is written next to its own neuron, and the titles over their columns
+    assert np.hypot(*(position["$k = 4$"] - columns[1][3].center)) < 0.4
+    assert np.hypot(*(position["$j = 2$"] - columns[2][1].center)) < 0.4
+    for title, column in zip(["layer 1", "layer 2", "layer 3"], columns):
+        assert position[title][0] == pytest.approx(column[0].center[0])
+        assert position[title][1] > column[0].center[1] + column[0].radius
+
+
+def test_bias_activation_notation_points_b2_3_and_a3_1_at_their_neurons():
+    fig = diagrams.bias_activation_notation()
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == [3, 4, 2]
+    assert connections(fig) == 3 * 4 + 4 * 2
+    position = {t.get_text(): np.asarray(t.get_position()) for t in fig.axes[0].texts}
+    targets = {"$b^2_3$": columns[1][2], "$a^3_1$": columns[2][0]}  # counted from 1
+    arrows = parts(fig, FancyArrowPatch)
+    assert len(arrows) == 2
+    for label, neuron in targets.items():
+        (arrow,) = [a for a in arrows if np.hypot(*(ends(a)[0] - position[label])) < 0.3]
+        assert on_rim(ends(arrow)[1], neuron)
+        assert neuron.get_facecolor() != to_rgba("white")  # the labelled neurons are tinted
+
+
+def test_bias_activation_notation_arrows_miss_every_other_neuron():
+    fig = diagrams.bias_activation_notation()
+    for arrow in parts(fig, FancyArrowPatch):
+        tail, head = ends(arrow)
+        for circle in parts(fig, Circle):
+            if on_rim(head, circle):
+                continue
+            points = tail + np.linspace(0, 1, 400)[:, None] * (head - tail)
+            assert np.hypot(*(points - circle.center).T).min() > circle.radius
+
+
+@pytest.mark.parametrize("sizes", [(3, 4, 4, 2), (2, 3), (5, 2, 6, 3, 1)])
+def test_backward_errors_runs_bold_arrows_right_to_left_from_the_cost(sizes):
+    fig = diagrams.backward_errors(sizes)
+    assert [len(column) for column in neuron_columns(fig)] == list(sizes)
+    n = len(sizes)
+    faint = coloured_segments(fig, diagrams.FAINT)
+    assert len(faint) == connections(fig) == sum(a * b for a, b in zip(sizes, sizes[1:]))
+    labels = texts(fig)
+    deltas = [t for t in labels if t.startswith(r"$\delta^")]
+    expected = [r"$\delta^L$"] + [rf"$\delta^{{L-{m}}}$" for m in range(1, n - 1)]
+    assert sorted(deltas) == sorted(expected)  # one per layer but the input layer
+    assert labels.count("BP2") == n - 2 and labels.count("BP1") == 1
+    bold = [a for a in parts(fig, FancyArrowPatch) if a.get_linewidth() > 2]
+    assert len(bold) == n - 1
+    (cost,) = parts(fig, FancyBboxPatch)
+    from_cost = [a for a in bold if cost.get_x() <= ends(a)[0][0] <= cost.get_x() + cost.get_width()]
+    assert len(from_cost) == 1  # BP1 starts at C
+    for arrow in bold:
+        tail, head = ends(arrow)
+        assert head[0] < tail[0]  # backwards
+        assert head[1] >= tail[1] - 1e-9  # up from C to the errors' row, or along it
+    # every output neuron feeds C (thin, forward arrows)
+    assert len(parts(fig, FancyArrowPatch)) == n - 1 + sizes[-1]
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ((3,), "sizes must list at least two positive layer sizes"),
+    ((3, 9, 2), "at most 8 neurons per layer"),
+    ((2,) * 7, "at most 6 layers"),
+    ((3, 0, 2), "sizes must list at least two positive layer sizes"),
+])
+def test_backward_errors_rejects_sizes_it_cannot_draw(sizes, message):
+    with pytest.raises(ValueError, match=message):
+        diagrams.backward_errors(sizes)
+
+
+def downstream(segments: list[np.ndarray], start) -> set[tuple]:
+    """The segments on a left-to-right path from ``start``, found by walking the drawing."""
+    reached, found = {tuple(np.round(start, 6))}, set()
+    for segment in sorted(segments, key=lambda s: min(s[0][0], s[1][0])):  # layer by layer
+        left, right = sorted((tuple(np.round(p, 6)) for p in segment))
+        if left in reached:
+            reached.add(right)
+            found.add((left, right))
+    return found
+
+
+def as_keys(segments: list[np.ndarray]) -> set[tuple]:
+    return {tuple(sorted(tuple(np.round(p, 6)) for p in s)) for s in segments}
+
+
+def test_demon_marks_one_neuron_feeds_it_delta_z_and_colours_everything_downstream():
+    fig = diagrams.demon()
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == [3, 4, 4, 2]
+    (marked,) = [c for column in columns for c in column if c.get_facecolor() != to_rgba("white")]
+    assert marked is columns[1][0]
+    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, diagrams.FAINT)
+    assert len(blue) == 4 + 4 * 2  # neuron j's 4 connections out, then all 4 x 2 after
+    assert as_keys(blue) == downstream(blue + faint, marked.center)
+    assert len(blue) + len(faint) == 3 * 4 + 4 * 4 + 4 * 2
+    labels = texts(fig)
+    assert r"$+\Delta z^l_j$" in labels and "layer $l$" in labels
+    assert any(r"\Delta C \approx" in t and r"\partial z^l_j" in t for t in labels)
+    arrows = parts(fig, FancyArrowPatch)
+    assert sum(on_rim(ends(a)[1], marked) for a in arrows) == 1  # the demon's nudge
+    assert sum(a.get_edgecolor() == BLUE for a in arrows) == 2  # both outputs move C
+
+
+def test_slow_learning_draws_a_weight_from_a_low_activation_neuron():
+    fig = diagrams.slow_learning()
+    left, right = sorted(parts(fig, Circle), key=lambda c: c.center[0])
+    (arrow,) = parts(fig, FancyArrowPatch)
+    tail, head = ends(arrow)
+    assert on_rim(tail, left) and on_rim(head, right)
+    labels = texts(fig)
+    assert {r"$a_{\rm in} \approx 0$", r"$\delta_{\rm out}$", "$w$",
+            "so $w$ learns slowly"} <= set(labels)
+    assert any(r"a_{\rm in}\,\delta_{\rm out} \approx 0" in t and r"\partial w" in t
+               for t in labels)
+    position = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
+    assert abs(position[r"$a_{\rm in} \approx 0$"][0] - left.center[0]) < 1e-9
+
+
+WEIGHTS = [((3, 4, 4, 3, 2), 2, 1, 1), ((3, 4, 4, 3, 2), 1, 3, 0), ((2, 8, 3, 5, 4, 1), 1, 7, 0),
+           ((3, 4, 4, 3, 2), 4, 0, 2), ((4, 2), 1, 1, 3)]
+
+
+@pytest.mark.parametrize("sizes, layer, j, k", WEIGHTS)
+def test_weight_paths_colours_exactly_the_connections_downstream_of_neuron_j(sizes, layer, j, k):
+    fig = diagrams.weight_paths(sizes, layer, j, k)
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == list(sizes)
+    (thick,) = thick_lines(fig)
+    np.testing.assert_allclose(thick, [columns[layer - 1][k].center, columns[layer][j].center])
+    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, diagrams.FAINT)
+    later = sizes[layer + 1:]
+    # j reaches every neuron of the next layer, and from there every later connection
+    expected = (later[0] + sum(a * b for a, b in zip(later, later[1:]))) if later else 0
+    assert len(blue) == expected
+    assert as_keys(blue) == downstream(blue + faint, columns[layer][j].center)
+    assert len(blue) + len(faint) + 1 == sum(a * b for a, b in zip(sizes, sizes[1:]))
+    into_cost = [a for a in parts(fig, FancyArrowPatch) if a.get_edgecolor() == BLUE]
+    # the change reaches C through every output; if j is an output, through j alone
+    assert len(into_cost) == (sizes[-1] if later else 1)
+    labels = set(texts(fig))
+    assert {r"$\Delta w^l_{jk}$", r"$\Delta C$", "layer $L$"} <= labels
+    assert ("layer $l$" in labels) == bool(later)  # the weight's layer is L if it is the last
+
+
+@pytest.mark.parametrize("sizes, layer, j, k, path", [
+    ((3, 4, 4, 3, 2), 2, 1, 1, [2, 0]),
+    ((2, 8, 3, 5, 4, 1), 1, 7, 0, [0, 4, 3, 0]),
+    ((3, 4, 4, 3, 2), 1, 0, 2, [3, 1, 1]),
+    ((3, 4, 4, 3, 2), 4, 0, 2, []),
+])
+def test_weight_paths_with_a_path_colours_only_it_and_labels_its_activations(
+        sizes, layer, j, k, path):
+    fig = diagrams.weight_paths(sizes, layer, j, k, path=path)
+    columns = neuron_columns(fig)
+    chain = [columns[layer][j].center] + [columns[layer + 1 + t][q].center
+                                          for t, q in enumerate(path)]
+    blue = coloured_segments(fig, PALETTE[0])
+    assert as_keys(blue) == as_keys([np.array(pair) for pair in zip(chain, chain[1:])])
+    into_cost = [a for a in parts(fig, FancyArrowPatch) if a.get_edgecolor() == BLUE]
+    assert len(into_cost) == 1 and on_rim(ends(into_cost[0])[0], columns[-1][path[-1] if path
+                                                                          else j])
+    # one activation label per neuron on the path: a^l_j, a^{l+1}_q, ..., a^L at the output
+    labels = [t for t in fig.axes[0].texts if t.get_text().startswith("$a^")]
+    assert len(labels) == len(chain)
+    assert labels[0].get_text() == ("$a^{l}_j$" if layer < len(sizes) - 1 else "$a^{L}_j$")
+    if path:
+        assert labels[1].get_text() in ("$a^{l+1}_q$", "$a^{L}_q$")
+        assert labels[-1].get_text().startswith("$a^{L}_")
+    # each label sits next to its own neuron and clear of the coloured path and changed weight
+    lines = blue + thick_lines(fig)
+    for label, centre in zip(labels, chain):
+        box = extent(fig, label)
+        nearest = np.clip(centre, box[:2], box[2:])
+        assert np.hypot(*(nearest - centre)) < 0.3
+        assert not any(crosses(line, box) for line in lines), label.get_text()
+        for circle in parts(fig, Circle):
+            gap = np.hypot(*(np.clip(circle.center, box[:2], box[2:]) - circle.center))
+            assert gap > circle.radius - 1e-9, label.get_text()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"layer": 0}, r"layer must be an integer from 1 to 4 .*got 0"),
+    ({"layer": 5}, "layer must be an integer from 1 to 4"),
+    ({"layer": True}, "layer must be an integer from 1 to 4"),
+    ({"j": 4}, r"j must be an integer from 0 to 3 \(a neuron of layer 2\); got 4"),
+    ({"k": -1}, r"k must be an integer from 0 to 3 \(a neuron of layer 1\); got -1"),
+    ({"k": 1.0}, "k must be an integer"),
+    ({"path": [0]}, r"path must list one neuron per layer after layer 2 \(2\); got 1"),
+    ({"path": [0, 2]}, r"path must be an integer from 0 to 1 \(a neuron of layer 4, for "
+                       r"path\[1\]\); got 2"),
+    ({"path": 3}, "path must list one neuron per layer after layer 2"),
+    ({"sizes": (3, 4, 4, 3, 9)}, "at most 8 neurons per layer"),
+])
+def test_weight_paths_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        diagrams.weight_paths(**kwargs)
