@@ -4,9 +4,9 @@
 
 Times one epoch of mini-batch SGD (50,000 MNIST images, mini-batch 10, float32) for each network
 of chapter 1, the way the book trains them, and reports the median over ``--epochs`` epochs.
-With ``--reference`` it also times a per-example implementation written as the original's
-``network.py`` is (one column vector at a time inside each mini-batch), for comparison; that
-reference lives here and in the tests only, never in the library.
+With ``--reference`` it also times the per-example form the original's ``network.py`` uses (one
+column vector at a time inside each mini-batch, :mod:`nnbook.reference`), for comparison; that
+form is kept for measurements like this one and never used for training.
 Set one BLAS thread, as ``python -m nnbook precompute`` does for its workers: at mini-batch 10 the
 work is bound by per-call overhead and a second thread does not help.
 """
@@ -19,38 +19,21 @@ import time
 
 import numpy as np
 
-from nnbook.activations import sigmoid
 from nnbook.data import load_mnist, one_hot
 from nnbook.network import Network
+from nnbook.reference import update_mini_batch_per_example
 from nnbook.train import sgd
 
 NETWORKS = {"ch1 [784, 30, 10]": [784, 30, 10], "ch1 [784, 100, 10]": [784, 100, 10]}
 
 
 def reference_epoch(net: Network, x: np.ndarray, y: np.ndarray, eta: float, m: int, rng) -> None:
-    """One epoch as the original's network.py does it: backprop one example at a time."""
+    """One epoch as the original's network.py runs it: shuffled mini-batches of ``m`` examples,
+    each gradient computed one example at a time (:func:`nnbook.reference.update_mini_batch_per_example`)."""
     order = rng.permutation(len(x))
     for k in range(0, len(x), m):
         batch = order[k:k + m]
-        sum_b = [np.zeros_like(b) for b in net.biases]
-        sum_w = [np.zeros_like(w) for w in net.weights]
-        for i in batch:
-            a = x[i][:, None]
-            acts, zs = [a], []
-            for w, b in zip(net.weights, net.biases):
-                z = w @ a + b[:, None]
-                zs.append(z)
-                a = sigmoid.fn(z)
-                acts.append(a)
-            delta = (a - y[i][:, None]) * sigmoid.prime(zs[-1])
-            for l in range(len(net.weights) - 1, -1, -1):
-                if l < len(net.weights) - 1:
-                    delta = (net.weights[l + 1].T @ delta) * sigmoid.prime(zs[l])
-                sum_b[l] += delta[:, 0]
-                sum_w[l] += delta @ acts[l].T
-        for w, b, nw, nb in zip(net.weights, net.biases, sum_w, sum_b):
-            w -= eta / len(batch) * nw
-            b -= eta / len(batch) * nb
+        update_mini_batch_per_example(net, x[batch], y[batch], eta)
 
 
 def main() -> None:

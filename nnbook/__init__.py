@@ -6,6 +6,9 @@ One idea per module:
 * :mod:`nnbook.activations`, :mod:`nnbook.costs`, :mod:`nnbook.initializers` -- the pieces of a network.
 * :mod:`nnbook.network` -- the fully connected network: feedforward and backpropagation.
 * :mod:`nnbook.train` -- mini-batch stochastic gradient descent and the :class:`~nnbook.train.History` it returns.
+* :mod:`nnbook.gradcheck` -- finite-difference gradients, to check backpropagation against (chapter 2).
+* :mod:`nnbook.reference`, :mod:`nnbook.speed` -- the original's per-example backpropagation, kept
+  only to be timed, and the chapter 2 timings: backprop versus finite differences, matrix versus loop.
 * :mod:`nnbook.baselines` -- random guessing, average darkness and the SVM of chapter 1.
 * :mod:`nnbook.experiments`, :mod:`nnbook.precompute`, :mod:`nnbook.profile` -- the book's named,
   seeded and cached runs, computed ahead of a build on every core, in the ``full`` or ``fast`` profile.
