@@ -817,7 +817,18 @@ def slow_learning() -> Figure:
     return _fit(fig, ax)
 
 
-_PATH_LETTERS = "qrstuvxy"  # indices of the neurons along a path after neuron j
+def _path_letters(count: int) -> list[str]:
+    """The indices of the ``count`` neurons on a path after neuron j, as chapter 2 names them.
+
+    The first is q (layer l + 1); the last three, counting back from the output, are m, n, p
+    (as in $a^L_m, a^{L-1}_n, a^{L-2}_p$); any between them r, s, ...
+    """
+    letters = []
+    for i in range(count):
+        from_end = count - 1 - i
+        letters.append("m" if from_end == 0 else "q" if i == 0 else "np"[from_end - 1]
+                       if from_end <= 2 else "rstu"[i - 1])
+    return letters
 
 
 @_house_style
@@ -830,8 +841,8 @@ def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int 
     ``layer`` is drawn thick. Without ``path``, every connection on a path from neuron j to the
     output is coloured: the change in $a^l_j$ moves every activation downstream, and with them
     $C$. With ``path``, only that one path is coloured and its activations are labelled
-    $a^l_j, a^{l+1}_q, \\ldots$: its contribution to $\\Delta C$ is the product of the partial
-    derivatives along it, and $\\Delta C$ sums over all paths.
+    $a^l_j, a^{l+1}_q, \\ldots, a^L_m$: its contribution to $\\Delta C$ is the product of the
+    partial derivatives along it, and $\\Delta C$ sums over all paths.
 
     Parameters
     ----------
@@ -904,7 +915,7 @@ def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int 
         ends.append((cost_x - 0.25, 0.0))
         labels = [_label_neuron(ax, places[layer + t][q],
                                 f"$a^{{{superscript(layer + t)}}}_{index}$", [ends[t], ends[t + 2]])
-                  for t, (q, index) in enumerate(zip(chosen, "j" + _PATH_LETTERS))]
+                  for t, (q, index) in enumerate(zip(chosen, ["j"] + _path_letters(len(path))))]
     # the layers' titles go under everything, including labels written under a bottom neuron
     lowest = min(y for place in places for _, y in place.values()) - _R
     below = any(label.get_position()[1] < lowest for label in labels)

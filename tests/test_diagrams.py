@@ -374,7 +374,8 @@ def test_backward_errors_runs_bold_arrows_right_to_left_from_the_cost(sizes):
     bold = [a for a in parts(fig, FancyArrowPatch) if a.get_linewidth() > 2]
     assert len(bold) == n - 1
     (cost,) = parts(fig, FancyBboxPatch)
-    from_cost = [a for a in bold if cost.get_x() <= ends(a)[0][0] <= cost.get_x() + cost.get_width()]
+    left, right = cost.get_x(), cost.get_x() + cost.get_width()
+    from_cost = [a for a in bold if left <= ends(a)[0][0] <= right]
     assert len(from_cost) == 1  # BP1 starts at C
     for arrow in bold:
         tail, head = ends(arrow)
@@ -486,13 +487,19 @@ def test_weight_paths_with_a_path_colours_only_it_and_labels_its_activations(
     into_cost = [a for a in parts(fig, FancyArrowPatch) if a.get_edgecolor() == BLUE]
     assert len(into_cost) == 1 and on_rim(ends(into_cost[0])[0], columns[-1][path[-1] if path
                                                                           else j])
-    # one activation label per neuron on the path: a^l_j, a^{l+1}_q, ..., a^L at the output
+    # one activation label per neuron on the path, named as in the chapter's sum over paths:
+    # a^l_j, a^{l+1}_q, ..., a^{L-2}_p, a^{L-1}_n, a^L_m
     labels = [t for t in fig.axes[0].texts if t.get_text().startswith("$a^")]
     assert len(labels) == len(chain)
     assert labels[0].get_text() == ("$a^{l}_j$" if layer < len(sizes) - 1 else "$a^{L}_j$")
     if path:
-        assert labels[1].get_text() in ("$a^{l+1}_q$", "$a^{L}_q$")
-        assert labels[-1].get_text().startswith("$a^{L}_")
+        assert labels[-1].get_text() == "$a^{L}_m$"
+    if len(path) > 1:
+        assert labels[1].get_text() == "$a^{l+1}_q$"
+    if len(path) > 2:
+        assert labels[-2].get_text().endswith("_n$")
+    indices = [label.get_text()[-2] for label in labels]
+    assert len(set(indices)) == len(indices)  # no two neurons share a name
     # each label sits next to its own neuron and clear of the coloured path and changed weight
     lines = blue + thick_lines(fig)
     for label, centre in zip(labels, chain):
