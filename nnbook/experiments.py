@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnbook import baselines, profile as profiles
+from nnbook import baselines, profile as profiles, speed
 from nnbook.network import Network
 from nnbook.train import History, sgd
 
@@ -79,6 +79,14 @@ _register("ch1.random", "random guessing", "random", evaluation="test")
 _register("ch1.darkness", "average darkness", "darkness", n_train=50_000, evaluation="test")
 _register("ch1.svm", "SVM, RBF kernel, C = 1, gamma = 1/784", "svm", dict(n_train=5_000),
           n_train=50_000, evaluation="test", C=1.0, gamma="auto")
+
+# Chapter 2: timings. They depend on the machine, so each is measured once per nnbook version by
+# whichever machine builds the book, and cached like any run so that the page and the report agree.
+_register("ch2.gradient_cost", "full gradient: backprop vs finite differences", "speed_gradient",
+          sizes_list=[[200, 50, 10], [400, 100, 10], [800, 200, 10], [1600, 400, 10]],
+          mini_batch_size=10)
+_register("ch2.minibatch_speedup", "mini-batch gradient: matrix form vs a loop over examples",
+          "speed_minibatch", sizes=[784, 30, 10], batch_sizes=[1, 2, 5, 10, 20, 50, 100, 1000])
 
 
 def get(name: str) -> Experiment:
@@ -215,6 +223,8 @@ def _network(s: dict, rng) -> Network:
 
 
 def _data(s: dict):
+    if "evaluation" not in s:
+        return None, None  # experiments that need no data (timings)
     from nnbook.data import load_mnist
 
     mnist = load_mnist()
@@ -232,6 +242,17 @@ def _compute(exp: Experiment, s: dict, repeat: int, callback=None):
         return {"accuracy": baselines.average_darkness(training, evaluation)}, None, None
     if exp.kind == "svm":
         return {"accuracy": baselines.svm(training, evaluation, C=s["C"], gamma=s["gamma"])}, None, None
+    if exp.kind == "speed_gradient":
+        rows = speed.gradient_cost(s["sizes_list"], m=s["mini_batch_size"], rng=init_seed)
+        params = [r["parameters"] for r in rows]
+        return {"rows": rows,
+                "backprop_slope": speed.fit_power_law(params, [r["backprop_seconds"] for r in rows])[0],
+                "finite_difference_slope": speed.fit_power_law(
+                    params, [r["finite_difference_seconds"] for r in rows])[0]}, None, None
+    if exp.kind == "speed_minibatch":
+        rows = speed.minibatch_speedup(s["sizes"], s["batch_sizes"], rng=init_seed)
+        at_10 = [r["speedup"] for r in rows if r["mini_batch_size"] == 10]
+        return {"rows": rows, "ratio": at_10[0] if at_10 else None}, None, None
     net = _network(s, np.random.default_rng(init_seed))
     history = sgd(net, training, s["epochs"], s["mini_batch_size"], s["eta"], s.get("lmbda", 0.0),
                   evaluation_data=evaluation, rng=np.random.default_rng(shuffle_seed),
@@ -282,4 +303,6 @@ def work(name: str, profile: str | None = None) -> float:
         return 3.0 * s["epochs"] * s["n_train"] * (weights + 3000)
     if exp.kind == "svm":
         return 2.0 * s["n_train"] ** 2 * 784
+    if exp.kind.startswith("speed"):
+        return 2e10  # a few seconds
     return 1e8

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from threadpoolctl import threadpool_limits
+
 from nnbook.gradcheck import _partial
 from nnbook.network import Network
 from nnbook.reference import backprop_per_example
@@ -32,24 +34,17 @@ _MIN_MEASUREMENT = 0.02  # seconds: shorter measurements are mostly clock resolu
 
 
 @contextlib.contextmanager
-def one_blas_thread() -> Iterator[bool]:
-    """Run the body with the BLAS library limited to one thread, if threadpoolctl is installed.
+def one_blas_thread() -> Iterator[None]:
+    """Run the body with the BLAS library limited to one thread.
 
-    Yields whether the limit is in force. With several BLAS threads, the small matrix products
-    timed here (a mini-batch of 10 rows) gain little, and on a machine that is busy with
-    something else the threads wait for each other, so single measurements can come out ten or a
-    hundred times too slow. One thread measures the arithmetic itself, as
-    ``python -m nnbook precompute`` and ``benchmarks/epoch_time.py`` do. threadpoolctl comes with
-    scikit-learn (the ``book`` extra); without it the timings run with the BLAS defaults, and
-    setting ``OPENBLAS_NUM_THREADS=1`` before numpy is imported has the same effect.
+    With several BLAS threads, the small matrix products timed here (a mini-batch of 10 rows)
+    gain little, and on a machine that is busy with something else the threads wait for each
+    other, so single measurements can come out ten or a hundred times too slow. One thread
+    measures the arithmetic itself, as ``python -m nnbook precompute`` and
+    ``benchmarks/epoch_time.py`` do.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield False
-        return
     with threadpool_limits(limits=1, user_api="blas"):
-        yield True
+        yield
 
 
 def _measure(fn: Callable[[], object], number: int) -> float:

@@ -2,7 +2,6 @@
 (that depends on the machine); where a time matters, the clock or the timer is replaced by a fake."""
 
 import math
-import sys
 
 import numpy as np
 import pytest
@@ -85,21 +84,11 @@ def test_time_call_bad_arguments(kwargs, message):
 # ---- one_blas_thread --------------------------------------------------------------------------
 
 def test_one_blas_thread_limits_blas_while_timing():
-    try:
-        import threadpoolctl
-    except ImportError:
-        threadpoolctl = None
-    with speed.one_blas_thread() as limited:
-        assert limited is (threadpoolctl is not None)
-        if threadpoolctl is not None:
-            blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
-            assert blas and all(i["num_threads"] == 1 for i in blas)
+    import threadpoolctl
 
-
-def test_one_blas_thread_without_threadpoolctl(monkeypatch):
-    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # so that importing it fails
-    with speed.one_blas_thread() as limited:
-        assert limited is False
+    with speed.one_blas_thread():
+        blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+        assert blas and all(i["num_threads"] == 1 for i in blas)
 
 
 # ---- gradient_cost ----------------------------------------------------------------------------
