@@ -18,83 +18,16 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from nnbook import baselines, profile as profiles, speed
+from nnbook.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
 from nnbook.network import Network
 from nnbook.train import History, sgd
-
-# ---- the catalogue ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Experiment:
-    """An experiment: its name, a one-line title, what kind of run it is and its settings."""
-
-    name: str
-    title: str
-    kind: str  # "sgd", "random", "darkness" or "svm"
-    full: dict
-    fast: dict = field(default_factory=dict)
-
-    def settings(self, profile: str | None = None) -> dict:
-        """The settings in ``profile`` (the current one by default): ``full``, updated by ``fast``."""
-        s = dict(self.full)
-        if profiles.current(profile) == "fast":
-            s.update(self.fast)
-        return s
-
-
-CATALOGUE: dict[str, Experiment] = {}
-
-
-def _register(name: str, title: str, kind: str, fast: dict | None = None, **full) -> None:
-    full.setdefault("repeats", 1)
-    full.setdefault("seed", 1)
-    CATALOGUE[name] = Experiment(name, title, kind, full, fast or {})
-
-
-# Chapter 1: network.py's settings (sigmoid, quadratic cost, N(0, 1) initialisation, m = 10),
-# trained on the first 50,000 images and measured on the 10,000 test images after every epoch.
-_CH1 = dict(cost="quadratic", init="large", mini_batch_size=10, epochs=30, n_train=50_000,
-            evaluation="test")
-_CH1_FAST = dict(n_train=10_000, epochs=10)
-# The original reports the best of three runs; runs of these networks differ a lot (some get
-# stuck with a saturated output neuron), so we train nine and show the spread.
-_register("ch1.net30", "[784, 30, 10], eta = 3.0", "sgd", dict(_CH1_FAST, repeats=3),
-          sizes=[784, 30, 10], eta=3.0, repeats=9, **_CH1)
-_register("ch1.net100", "[784, 100, 10], eta = 3.0", "sgd", dict(_CH1_FAST, repeats=3),
-          sizes=[784, 100, 10], eta=3.0, repeats=9, **_CH1)
-_register("ch1.eta_small", "[784, 100, 10], eta = 0.001", "sgd", _CH1_FAST,
-          sizes=[784, 100, 10], eta=0.001, **_CH1)
-_register("ch1.eta_large", "[784, 30, 10], eta = 100", "sgd", _CH1_FAST,
-          sizes=[784, 30, 10], eta=100.0, **_CH1)
-_register("ch1.no_hidden", "[784, 10], eta = 3.0", "sgd", _CH1_FAST,
-          sizes=[784, 10], eta=3.0, **_CH1)
-_register("ch1.random", "random guessing", "random", evaluation="test")
-_register("ch1.darkness", "average darkness", "darkness", n_train=50_000, evaluation="test")
-_register("ch1.svm", "SVM, RBF kernel, C = 1, gamma = 1/784", "svm", dict(n_train=5_000),
-          n_train=50_000, evaluation="test", C=1.0, gamma="auto")
-
-# Chapter 2: timings. They depend on the machine, so each is measured once per nnbook version by
-# whichever machine builds the book, and cached like any run so that the page and the report agree.
-_register("ch2.gradient_cost", "full gradient: backprop vs finite differences", "speed_gradient",
-          sizes_list=[[200, 50, 10], [400, 100, 10], [800, 200, 10], [1600, 400, 10]],
-          mini_batch_size=10)
-_register("ch2.minibatch_speedup", "mini-batch gradient: matrix form vs a loop over examples",
-          "speed_minibatch", sizes=[784, 30, 10], batch_sizes=[1, 2, 5, 10, 20, 50, 100, 1000])
-
-
-def get(name: str) -> Experiment:
-    try:
-        return CATALOGUE[name]
-    except KeyError:
-        raise ValueError(f"no experiment named {name!r}; known: {', '.join(sorted(CATALOGUE))}") from None
-
 
 # ---- results ----------------------------------------------------------------------------------
 
@@ -218,24 +151,69 @@ def _store(run: Run, path: Path, params: list[np.ndarray] | None) -> None:
 # ---- running ----------------------------------------------------------------------------------
 
 
+_SGD_OPTIONS = ("lmbda", "regularization", "mu", "dropout", "early_stopping", "schedule", "eta_floor")
+
+
 def _network(s: dict, rng) -> Network:
-    return Network(s["sizes"], cost=s["cost"], init=s["init"], rng=rng, dtype=np.float32)
+    neurons = {k: s[k] for k in ("activation", "output_activation") if k in s}
+    return Network(s["sizes"], cost=s["cost"], init=s["init"], rng=rng, dtype=np.float32, **neurons)
 
 
 def _data(s: dict):
+    """The training and evaluation sets an experiment's settings name."""
     if "evaluation" not in s:
         return None, None  # experiments that need no data (timings)
     from nnbook.data import load_mnist
 
     mnist = load_mnist()
-    training = mnist.training[: s["n_train"]] if "n_train" in s else mnist.training
-    return training, getattr(mnist, s["evaluation"])
+    training = mnist.training[: s.get("n_train")]
+    evaluation = getattr(mnist, s["evaluation"])[: s.get("n_evaluation")]
+    return training, evaluation
+
+
+def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
+    """Train one network as the settings say; return (metrics, history, network)."""
+    net = _network(s, init_rng)
+    monitor = s.get("monitor", ["evaluation_accuracy"])
+    history = sgd(net, training, s["epochs"], s["mini_batch_size"], s["eta"],
+                  evaluation_data=evaluation,
+                  **{f"monitor_{m}": m in monitor for m in
+                     ("evaluation_accuracy", "evaluation_cost", "training_accuracy", "training_cost")},
+                  **{k: s[k] for k in _SGD_OPTIONS if k in s},
+                  rng=shuffle_rng, allow_divergence=True, callback=callback)
+    acc = history.evaluation_accuracy
+    if acc:
+        metrics = {"accuracy": max(acc), "best_epoch": history.best_epoch, "final_accuracy": acc[-1]}
+    else:  # not monitored per epoch: measure once, at the end
+        final = net.accuracy(*evaluation)
+        metrics = {"accuracy": final, "best_epoch": None, "final_accuracy": final}
+    return metrics, history, net
 
 
 def _compute(exp: Experiment, s: dict, repeat: int, callback=None):
     """Run one repeat; return (metrics, history, final parameters)."""
     init_seed, shuffle_seed = np.random.SeedSequence([s["seed"], repeat]).spawn(2)
     training, evaluation = _data(s)
+    if exp.kind == "sgd":
+        metrics, history, net = _train(s, training, evaluation, np.random.default_rng(init_seed),
+                                       np.random.default_rng(shuffle_seed), callback)
+        return metrics, history, net.parameters()
+    if exp.kind == "sgd_sweep":  # one network per training-set size, same number of examples seen
+        init_rng, shuffle_rng = np.random.default_rng(init_seed), np.random.default_rng(shuffle_seed)
+        rows = []
+        for n in s["n_trains"]:
+            settings = dict(s, epochs=max(1, s["examples"] // n), lmbda=s["lmbda_per_image"] * n,
+                            monitor=[])
+            metrics, _, _ = _train(settings, training[:n], evaluation, init_rng, shuffle_rng)
+            rows.append({"n_train": n, "epochs": settings["epochs"], "lmbda": settings["lmbda"],
+                         "accuracy": metrics["accuracy"]})
+            if callback is not None:
+                callback(len(rows), None)
+        return {"rows": rows}, None, None
+    if exp.kind == "svm_sweep":
+        rows = [{"n_train": n, "accuracy": baselines.svm(training[:n], evaluation, C=s["C"], gamma=s["gamma"])}
+                for n in s["n_trains"]]
+        return {"rows": rows}, None, None
     if exp.kind == "random":
         return {"accuracy": baselines.random_guessing(evaluation.labels, init_seed)}, None, None
     if exp.kind == "darkness":
@@ -253,15 +231,7 @@ def _compute(exp: Experiment, s: dict, repeat: int, callback=None):
         rows = speed.minibatch_speedup(s["sizes"], s["batch_sizes"], rng=init_seed)
         at_10 = [r["speedup"] for r in rows if r["mini_batch_size"] == 10]
         return {"rows": rows, "ratio": at_10[0] if at_10 else None}, None, None
-    net = _network(s, np.random.default_rng(init_seed))
-    history = sgd(net, training, s["epochs"], s["mini_batch_size"], s["eta"], s.get("lmbda", 0.0),
-                  evaluation_data=evaluation, rng=np.random.default_rng(shuffle_seed),
-                  allow_divergence=True, callback=callback)
-    acc = history.evaluation_accuracy
-    metrics = {"accuracy": max(acc) if acc else float("nan"),
-               "best_epoch": history.best_epoch if acc else None,
-               "final_accuracy": acc[-1] if acc else float("nan")}
-    return metrics, history, net.parameters()
+    raise ValueError(f"experiment {exp.name} has an unknown kind {exp.kind!r}")
 
 
 def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bool = True,
@@ -294,15 +264,25 @@ def is_cached(name: str, repeat: int, profile: str | None = None) -> bool:
     return (cache_dir() / f"{name}-{repeat}-{run_key(name, s, repeat)}.json").is_file()
 
 
+def steps(name: str, profile: str | None = None) -> int | None:
+    """How many progress reports one repeat makes: its epochs, or the sizes of a sweep."""
+    s = get(name).settings(profile)
+    return len(s["n_trains"]) if "n_trains" in s else s.get("epochs")
+
+
 def work(name: str, profile: str | None = None) -> float:
     """A rough cost estimate of one repeat, in multiply-adds, used to predict time left."""
     exp = get(name)
     s = exp.settings(profile)
-    if exp.kind == "sgd":
+    if exp.kind in ("sgd", "sgd_sweep"):
         weights = sum(a * b for a, b in zip(s["sizes"][:-1], s["sizes"][1:]))
-        return 3.0 * s["epochs"] * s["n_train"] * (weights + 3000)
+        examples = (s["examples"] * len(s["n_trains"]) if exp.kind == "sgd_sweep"
+                    else s["epochs"] * (s["n_train"] or 50_000))
+        return 3.0 * examples * (weights + 3000)
     if exp.kind == "svm":
         return 2.0 * s["n_train"] ** 2 * 784
+    if exp.kind == "svm_sweep":
+        return 2.0 * sum(n * n for n in s["n_trains"]) * 784
     if exp.kind.startswith("speed"):
         return 2e10  # a few seconds
     return 1e8

@@ -68,7 +68,7 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
     if not todo:
         return 0
     work = {t: experiments.work(t[0], profile) for t in todo}
-    epochs = {t: experiments.get(t[0]).settings(profile).get("epochs") for t in todo}
+    epochs = {t: experiments.steps(t[0], profile) for t in todo}
     todo.sort(key=lambda t: -work[t])  # longest first packs the cores best
     total_work = sum(work.values())
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
