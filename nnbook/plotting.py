@@ -1,4 +1,5 @@
-"""Data figures for the chapter pages: digits, activation functions, the cost valley, accuracies.
+"""Data figures for the chapter pages: digits, activation functions, the cost valley, accuracies,
+and chapter 2's look at backpropagation: the errors of each neuron and how long a gradient takes.
 
 Every function returns a new :class:`matplotlib.figure.Figure` built directly (not through
 pyplot), so nothing is registered globally: a page shows the figure it gets back exactly once,
@@ -24,6 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from scipy.special import expit
 
+from nnbook.speed import fit_power_law
+
 __all__ = [
     "digits",
     "digit_parts",
@@ -31,6 +34,9 @@ __all__ = [
     "valley",
     "accuracy_by_epoch",
     "accuracy_bars",
+    "neuron_errors",
+    "minibatch_speedup",
+    "gradient_cost",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -442,4 +448,216 @@ def accuracy_bars(ours: Mapping[str, Any], reference: Mapping[str, Any] | None =
     ax.set_axisbelow(True)
     if paired:
         fig.legend(loc="outside lower center", ncols=2)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Backpropagation: its errors and its speed (chapter 2)
+# --------------------------------------------------------------------------------------------
+
+def _one_example_errors(errors: Any, name: str) -> list[np.ndarray]:
+    """``errors`` (one array per layer, shape (n,) or (1, n)) as a list of 1-D float arrays."""
+    if isinstance(errors, (str, bytes)) or not isinstance(errors, Sequence) or not errors:
+        raise ValueError(
+            f"{name} must be a non-empty list with one array of errors per layer, such as the "
+            f"deltas of Network.errors(x, y) for one example; got {errors!r}"
+        )
+    layers = []
+    for i, delta in enumerate(errors):
+        try:
+            array = np.asarray(delta, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}[{i}] must be an array of numbers; got {delta!r}") from None
+        if array.ndim == 2 and array.shape[0] == 1:
+            array = array[0]
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(
+                f"{name}[{i}] must hold the errors of one example, shape (n,) or (1, n); "
+                f"got shape {array.shape}"
+            )
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name}[{i}] must hold finite numbers; got {array}")
+        layers.append(array)
+    return layers
+
+
+@_house_style
+def neuron_errors(before: Sequence[Any], after: Sequence[Any],
+                  labels: Sequence[str] = ("fresh network", "trained network"),
+                  first_layer: int = 2) -> Figure:
+    """The size |delta^l_j| of the error of every neuron, layer by layer, before and after training.
+
+    Serves chapter 2's "A look inside": for one training image, the errors backpropagation
+    computes in a freshly initialised network (orange) and in a trained one (blue), one bar
+    pair per neuron and one panel per layer, on logarithmic axes from 1e-12 up, because the
+    errors of a single layer range over many orders of magnitude. Errors smaller than 1e-12
+    (those of strongly saturated neurons) fall below the axis and show no bar.
+
+    Parameters
+    ----------
+    before, after : lists with one array per layer
+        The errors delta^l of one example, each of shape (n_l,) or (1, n_l), as returned (for a
+        one-example batch) by :meth:`nnbook.network.Network.errors`; the two lists must match
+        in the number of layers and of neurons. Signs are dropped: the bars show |delta^l_j|.
+    labels : (str, str)
+        The legend's names for ``before`` and ``after``.
+    first_layer : int
+        The book's number of the first layer in the lists: 2, the first hidden layer, for the
+        full list of errors (the input layer, 1, has none).
+    """
+    before = _one_example_errors(before, "before")
+    after = _one_example_errors(after, "after")
+    if len(before) != len(after):
+        raise ValueError(
+            f"before and after must have the same number of layers; got {len(before)} and "
+            f"{len(after)}"
+        )
+    for i, (b, a) in enumerate(zip(before, after)):
+        if b.size != a.size:
+            raise ValueError(
+                f"before[{i}] and after[{i}] must have one error per neuron of the same layer; "
+                f"got {b.size} and {a.size} errors"
+            )
+    if isinstance(labels, (str, bytes)) or len(labels) != 2:
+        raise ValueError(f"labels must be two names, for before and after; got {labels!r}")
+    if (isinstance(first_layer, bool) or not isinstance(first_layer, (int, np.integer))
+            or first_layer < 1):
+        raise ValueError(f"first_layer must be a positive integer; got {first_layer!r}")
+
+    largest = max(float(np.max(np.abs(d))) for d in before + after)
+    top = max(1.0, 10.0 ** math.ceil(math.log10(largest))) if largest > 0 else 1.0
+    fig = _new_figure(7.5, 0.6 + 2.2 * len(before))
+    axes = fig.subplots(len(before), 1, squeeze=False)[:, 0]
+    for i, ax in enumerate(axes):
+        layer = first_layer + i
+        j = np.arange(before[i].size)
+        for shift, label, deltas, colour in [(-0.2, labels[0], before, PALETTE[1]),
+                                             (0.2, labels[1], after, PALETTE[0])]:
+            ax.bar(j + shift, np.abs(deltas[i]), width=0.4, color=colour,
+                   label=label if i == 0 else None)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-12, top)
+        ax.set_xticks(j[::2] if j.size > 10 else j)
+        ax.set_xlim(-0.7, j.size - 0.3)
+        ax.set_xlabel(f"neuron $j$ of layer {layer}")
+        ax.set_ylabel(rf"$|\delta^{{{layer}}}_j|$")
+        ax.grid(True, axis="y", color="#e5e5e5", linewidth=0.8)
+        ax.set_axisbelow(True)
+    # Above the panels, so that no bar hides behind the legend.
+    fig.legend(loc="outside upper center", ncols=2)
+    return fig
+
+
+def _positive(value: Any, name: str) -> float:
+    """``value`` as a finite positive float, or a ValueError naming ``name``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a finite positive number; got {value!r}")
+    return number
+
+
+def _as_rows(rows: Any, at_least: int = 1) -> list[Any]:
+    """``rows`` as a list of at least ``at_least`` measurements, or a ValueError."""
+    if (isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Sequence)
+            or len(rows) < at_least):
+        raise ValueError(
+            f"rows must be a list of at least {at_least} row(s), one dict per measurement; "
+            f"got {rows!r}"
+        )
+    return list(rows)
+
+
+def _column(rows: list[Any], key: str) -> np.ndarray:
+    """The positive numbers ``row[key]`` of every row, or a ValueError naming the bad entry."""
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping) or key not in row:
+            raise ValueError(f"rows[{i}] must be a mapping with a {key!r} entry; got {row!r}")
+    return np.array([_positive(row[key], f"rows[{i}][{key!r}]") for i, row in enumerate(rows)])
+
+
+@_house_style
+def minibatch_speedup(rows: Sequence[Mapping[str, Any]],
+                      reference: Mapping[str, Any] | None = None) -> Figure:
+    """How many times faster the matrix form of backprop is than a loop, against the batch size.
+
+    Serves chapter 2's problem on a fully matrix-based backpropagation: the rows of
+    :func:`nnbook.speed.minibatch_speedup` drawn as a curve on a logarithmic axis of mini-batch
+    sizes (each size a labelled tick), with a thin grey line at 1 (no speed-up).
+
+    Parameters
+    ----------
+    rows : list of dicts
+        Each with ``"mini_batch_size"`` and ``"speedup"`` (loop time / matrix time), both
+        positive; drawn in the order given.
+    reference : optional mapping label -> speed-up
+        Speed-ups to compare against, such as the original's, drawn as dashed horizontal lines
+        whose legend entry reads e.g. "original, m = 10: about 2× as fast".
+    """
+    rows = _as_rows(rows)
+    sizes = _column(rows, "mini_batch_size")
+    speedups = _column(rows, "speedup")
+    if reference is not None and not isinstance(reference, Mapping):
+        raise ValueError(f"reference must be a mapping label -> speed-up; got {reference!r}")
+    reference = {label: _positive(value, f"reference[{label!r}]")
+                 for label, value in (reference or {}).items()}
+
+    fig = _new_figure(6.5, 3.6)
+    ax = fig.add_subplot()
+    ax.plot(sizes, speedups, "o-", color=PALETTE[0], label="ours: loop time / matrix time")
+    styles = ("--", ":", "-.")
+    for i, (label, value) in enumerate(reference.items()):
+        ax.axhline(value, color=INK, linewidth=1.5, linestyle=styles[i % len(styles)],
+                   label=f"{label}: about {value:g}× as fast")
+    ax.axhline(1, color=GREY, linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [f"{m:g}" for m in sizes])
+    ax.set_xlabel("mini-batch size m")
+    ax.set_ylabel("speed-up of the matrix form")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, color="#e5e5e5", linewidth=0.8)
+    ax.legend(loc="center right")
+    return fig
+
+
+@_house_style
+def gradient_cost(rows: Sequence[Mapping[str, Any]]) -> Figure:
+    """Seconds per gradient, by finite differences and by backpropagation, on log-log axes.
+
+    Serves chapter 2's "In what sense is backpropagation a fast algorithm?": the rows of
+    :func:`nnbook.speed.gradient_cost`, one point per network, against its number of weights
+    and biases P. Through each method's points runs the power law time = c P^s fitted by
+    :func:`nnbook.speed.fit_power_law` (the fit the experiment ``ch2.gradient_cost`` reports),
+    and the legend gives each exponent s: about 2 for finite differences, 1 for backprop.
+
+    Parameters
+    ----------
+    rows : list of at least two dicts
+        Each with ``"parameters"``, ``"backprop_seconds"`` and ``"finite_difference_seconds"``,
+        all positive.
+    """
+    rows = _as_rows(rows, at_least=2)
+    params = _column(rows, "parameters")
+    if np.unique(params).size < 2:
+        raise ValueError(
+            f"rows must hold networks of at least two different sizes, to fit a power law; "
+            f"got parameters {params.tolist()}"
+        )
+    fig = _new_figure(6.5, 4.0)
+    ax = fig.add_subplot()
+    for key, name, colour in [("finite_difference_seconds", "finite differences", PALETTE[1]),
+                              ("backprop_seconds", "backpropagation", PALETTE[0])]:
+        seconds = _column(rows, key)
+        slope, intercept = fit_power_law(params, seconds)
+        ax.plot(params, seconds, "o", color=colour,
+                label=rf"{name}: time $\propto P^{{{slope:.2f}}}$")
+        ax.plot(params, np.exp(intercept) * params**slope, "-", color=colour, linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("number of weights and biases P")
+    ax.set_ylabel("seconds per gradient")
+    ax.grid(True, which="major", color="#e5e5e5", linewidth=0.8)
+    ax.legend(loc="center right")
     return fig

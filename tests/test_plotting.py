@@ -11,12 +11,21 @@ from matplotlib.text import Text
 from scipy.special import expit
 
 from nnbook import plotting
+from nnbook.speed import fit_power_law
 
 
 @pytest.fixture
 def images() -> np.ndarray:
     """Twelve made-up 'digits': random pixels in [0, 1], one per row."""
     return np.random.default_rng(0).uniform(0.0, 1.0, size=(12, 784))
+
+
+# Rows shaped like those of nnbook.speed.minibatch_speedup and nnbook.speed.gradient_cost.
+SPEEDUP_ROWS = [{"mini_batch_size": m, "speedup": s}
+                for m, s in [(1, 0.9), (2, 3.1), (10, 9.6), (100, 14.1), (1000, 14.7)]]
+COST_ROWS = [{"sizes": [n, n // 4, 10], "parameters": p,
+              "backprop_seconds": 4e-9 * p, "finite_difference_seconds": 1e-8 * p**2}
+             for n, p in [(200, 10_560), (400, 41_110), (800, 162_210), (1600, 644_410)]]
 
 
 def every_figure() -> list[Figure]:
@@ -29,6 +38,10 @@ def every_figure() -> list[Figure]:
         plotting.valley(ball=True),
         plotting.accuracy_by_epoch({"a": [[0.5, 0.6], [0.4, 0.7]]}, reference={"original": 0.6}),
         plotting.accuracy_bars({"a": 0.5}, reference={"a": 0.6}),
+        plotting.neuron_errors([rng.normal(size=(1, 4)), rng.normal(size=(1, 2))],
+                               [rng.normal(size=(1, 4)), rng.normal(size=(1, 2))]),
+        plotting.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0}),
+        plotting.gradient_cost(COST_ROWS),
     ]
 
 
@@ -215,3 +228,123 @@ def test_accuracy_bars_puts_the_originals_beside_ours_including_labels_only_it_h
         plotting.accuracy_bars({"svm": 94.35})
     with pytest.raises(ValueError, match="ours must be a non-empty mapping"):
         plotting.accuracy_bars({})
+
+
+# --- chapter 2: errors and timings of backpropagation ----------------------------------------
+
+def test_neuron_errors_draws_each_layers_errors_as_bar_pairs_on_a_log_axis():
+    rng = np.random.default_rng(2)
+    before = [rng.normal(scale=0.1, size=(1, 30)), rng.normal(scale=0.1, size=(1, 10))]
+    after = [rng.normal(scale=1e-6, size=(1, 30)), rng.normal(scale=1e-6, size=10)]  # (n,) too
+    fig = plotting.neuron_errors(before, after)
+    assert len(fig.axes) == 2
+    for layer, (ax, b, a) in enumerate(zip(fig.axes, before, after), start=2):
+        assert ax.get_yscale() == "log"
+        assert ax.get_xlabel() == f"neuron $j$ of layer {layer}"
+        assert f"delta^{{{layer}}}_j" in ax.get_ylabel()
+        fresh, trained = ax.containers
+        n = np.size(a)
+        np.testing.assert_allclose([bar.get_height() for bar in fresh], np.abs(b).ravel())
+        np.testing.assert_allclose([bar.get_height() for bar in trained], np.abs(a).ravel())
+        # bar j of each pair sits on either side of neuron j
+        np.testing.assert_allclose([bar.get_x() + bar.get_width() / 2 for bar in fresh],
+                                   np.arange(n) - 0.2)
+        assert fresh[0].get_facecolor() != trained[0].get_facecolor()
+        assert ax.get_ylim()[0] == pytest.approx(1e-12)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["fresh network",
+                                                                  "trained network"]
+
+
+def test_neuron_errors_takes_its_labels_and_the_number_of_the_first_layer():
+    fig = plotting.neuron_errors([[0.5, -0.2]], [[0.1, 0.01]], labels=("quadratic", "cross"),
+                                 first_layer=3)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "neuron $j$ of layer 3"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["quadratic", "cross"]
+    # errors larger than 1 raise the top of the axis to the next power of ten
+    assert plotting.neuron_errors([[20.0]], [[0.1]]).axes[0].get_ylim()[1] == pytest.approx(100)
+
+
+@pytest.mark.parametrize("before, after, message", [
+    ([], [[0.1]], "before must be a non-empty list with one array of errors per layer"),
+    ([[0.1]], [[0.1], [0.2]], "before and after must have the same number of layers"),
+    ([[0.1, 0.2]], [[0.1]], r"before\[0\] and after\[0\] must have one error per neuron"),
+    ([np.zeros((2, 3))], [np.zeros((2, 3))], r"before\[0\] must hold the errors of one example"),
+    ([[0.1]], [[np.nan]], r"after\[0\] must hold finite numbers"),
+])
+def test_neuron_errors_rejects_lists_of_errors_that_do_not_match(before, after, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.neuron_errors(before, after)
+
+
+def test_neuron_errors_rejects_bad_labels_and_first_layer():
+    with pytest.raises(ValueError, match="labels must be two names"):
+        plotting.neuron_errors([[0.1]], [[0.2]], labels="fresh")
+    with pytest.raises(ValueError, match="first_layer must be a positive integer"):
+        plotting.neuron_errors([[0.1]], [[0.2]], first_layer=0)
+
+
+def test_minibatch_speedup_draws_the_rows_on_a_log_axis_with_the_original_as_reference():
+    fig = plotting.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0})
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
+    curve = ax.get_lines()[0]
+    np.testing.assert_array_equal(curve.get_xdata(), [r["mini_batch_size"] for r in SPEEDUP_ROWS])
+    np.testing.assert_array_equal(curve.get_ydata(), [r["speedup"] for r in SPEEDUP_ROWS])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "10", "100", "1000"]
+    (dashed,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert list(dashed.get_ydata()) == [2.0, 2.0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["ours: loop time / matrix time", "original, m = 10: about 2× as fast"]
+    assert any(list(line.get_ydata()) == [1, 1] for line in ax.get_lines())  # no speed-up
+    assert ax.get_ylim()[0] == 0
+    plain = plotting.minibatch_speedup(SPEEDUP_ROWS).axes[0]
+    assert not [line for line in plain.get_lines() if line.get_linestyle() == "--"]
+
+
+@pytest.mark.parametrize("rows, reference, message", [
+    ([], None, "rows must be a list of at least 1 row"),
+    ({"mini_batch_size": 1, "speedup": 1.0}, None, "rows must be a list"),
+    ([{"mini_batch_size": 1}], None, r"rows\[0\] must be a mapping with a 'speedup' entry"),
+    ([{"mini_batch_size": 0, "speedup": 1.0}], None,
+     r"rows\[0\]\['mini_batch_size'\] must be a finite positive number; got 0"),
+    (SPEEDUP_ROWS, {"original": -2}, r"reference\['original'\] must be a finite positive number"),
+    (SPEEDUP_ROWS, 2.0, "reference must be a mapping label -> speed-up"),
+])
+def test_minibatch_speedup_rejects_malformed_rows_and_references(rows, reference, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.minibatch_speedup(rows, reference=reference)
+
+
+def test_gradient_cost_plots_both_times_on_log_log_axes_with_their_fitted_power_laws():
+    fig = plotting.gradient_cost(COST_ROWS)
+    (ax,) = fig.axes
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    params = [r["parameters"] for r in COST_ROWS]
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    fits = [line for line in ax.get_lines() if line.get_linestyle() == "-"
+            and line.get_marker() in ("None", None, "")]
+    assert len(points) == len(fits) == 2
+    for key, point, fit in zip(["finite_difference_seconds", "backprop_seconds"], points, fits):
+        seconds = [r[key] for r in COST_ROWS]
+        np.testing.assert_array_equal(point.get_xdata(), params)
+        np.testing.assert_array_equal(point.get_ydata(), seconds)
+        slope, intercept = fit_power_law(params, seconds)
+        np.testing.assert_allclose(fit.get_ydata(), np.exp(intercept) * np.array(params)**slope)
+        assert fit.get_color() == point.get_color()
+    # the made-up times grow exactly like P^2 and P, and the legend gives those exponents
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [r"finite differences: time $\propto P^{2.00}$",
+                      r"backpropagation: time $\propto P^{1.00}$"]
+
+
+@pytest.mark.parametrize("rows, message", [
+    (COST_ROWS[:1], "rows must be a list of at least 2 row"),
+    ([COST_ROWS[0], {"parameters": 10}], r"rows\[1\] must be a mapping with a 'finite_difference"),
+    ([COST_ROWS[0], {**COST_ROWS[1], "backprop_seconds": 0.0}],
+     r"rows\[1\]\['backprop_seconds'\] must be a finite positive number"),
+    ([COST_ROWS[0], COST_ROWS[0]], "rows must hold networks of at least two different sizes"),
+])
+def test_gradient_cost_rejects_rows_it_cannot_plot_or_fit(rows, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.gradient_cost(rows)
