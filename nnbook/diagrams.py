@@ -15,7 +15,8 @@ How a diagram is built, so that later chapters can add their own in a few lines:
 - Layered networks: :func:`_columns` draws the layers and returns each neuron's place;
   connections are named ``(l, k, j)`` (neuron k of layer l to neuron j of layer l + 1), listed
   by :func:`_every_edge` or :func:`_downstream` (those on a path from one neuron to the output)
-  and drawn by :func:`_connect`; :func:`_thick` draws one highlighted weight. Chapter 2's small
+  and drawn by :func:`_connect`; :func:`_thick` draws one highlighted weight, and
+  :func:`_dropped_neuron` a neuron switched off by dropout. Chapter 2's small
   networks add :func:`_small_network`, :func:`_titles`, :func:`_cost` (the box $C$ fed by the
   outputs) and :func:`_label_neuron` (a label on a side clear of given lines).
 - :func:`_fit` then crops the figure to what was drawn (text included) plus a small margin.
@@ -24,14 +25,14 @@ How a diagram is built, so that later chapters can add their own in a few lines:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, PathPatch
+from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, PathPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -40,7 +41,7 @@ from nnbook.plotting import GREY, INK, PALETTE, _house_style, _new_figure
 
 __all__ = ["perceptron", "network", "half_adder", "face_detector", "weight_notation",
            "bias_activation_notation", "backward_errors", "demon", "slow_learning",
-           "weight_paths"]
+           "weight_paths", "ball_in_valley"]
 
 Point = tuple[float, float]
 
@@ -66,10 +67,11 @@ def _fit(fig: Figure, ax: Axes, pad: float = 0.08) -> Figure:
     ax.set_xlim(0.0, fig.get_figwidth())  # make data units inches while measuring
     ax.set_ylim(0.0, fig.get_figheight())
     fig.draw_without_rendering()
-    # Texts and patches bound every drawing here: lines always end at a patch or a text.
+    # Texts and patches (ellipses include circles) bound every drawing here: lines always end
+    # at a patch or a text.
     parts = [artist.get_window_extent() for artist in ax.get_children()
              if artist.get_visible() and artist is not ax.patch
-             and isinstance(artist, (Text, Circle, FancyArrowPatch, FancyBboxPatch, PathPatch))
+             and isinstance(artist, (Text, Ellipse, FancyArrowPatch, FancyBboxPatch, PathPatch))
              and not (isinstance(artist, Text) and not artist.get_text())]
     # a text's background box (``bbox=``) is drawn too, and can reach beyond the text
     parts += [text.get_bbox_patch().get_window_extent() for text in ax.texts
@@ -96,9 +98,11 @@ def _text(ax: Axes, xy: Point, text: str, **kwargs: Any) -> Text:
 
 
 def _neuron(ax: Axes, xy: Point, text: str | None = None, radius: float = RADIUS,
-            edge: str = INK, linewidth: float = 1.4, face: str = "white") -> Circle:
+            edge: str = INK, linewidth: float = 1.4, face: str = "white",
+            linestyle: Any = "-") -> Circle:
     """A neuron: a circle (white, or ``face``) with a dark rim, optionally ``text`` inside."""
-    circle = Circle(xy, radius, facecolor=face, edgecolor=edge, linewidth=linewidth, zorder=3)
+    circle = Circle(xy, radius, facecolor=face, edgecolor=edge, linewidth=linewidth,
+                    linestyle=linestyle, zorder=3)
     ax.add_patch(circle)
     if text:
         _text(ax, xy, text)
@@ -257,11 +261,13 @@ Edge = tuple[int, int, int]  # (l, k, j): from neuron k of layer l to neuron j o
 
 
 def _columns(ax: Axes, columns: Sequence[Sequence[int | None]], dx: float, dy: float,
-             radius: float, faces: dict[tuple[int, int], str] | None = None) -> Places:
+             radius: float, faces: dict[tuple[int, int], str] | None = None,
+             dropped: Collection[tuple[int, int]] = ()) -> Places:
     """Draw layers of neurons as columns ``dx`` apart, each centred on y = 0; return the places.
 
     ``columns[l]`` lists layer l's neurons top to bottom, ``None`` for an ellipsis (see
-    :func:`_shown`); neurons sit ``dy`` apart. ``faces`` fills chosen neurons, keyed (l, j).
+    :func:`_shown`); neurons sit ``dy`` apart. ``faces`` fills chosen neurons, keyed (l, j);
+    the neurons in ``dropped``, keyed the same way, are drawn by :func:`_dropped_neuron`.
     """
     places: Places = []
     for i, column in enumerate(columns):
@@ -273,11 +279,25 @@ def _columns(ax: Axes, columns: Sequence[Sequence[int | None]], dx: float, dy: f
             if neuron is None:
                 _text(ax, xy, r"$\vdots$", fontsize=14,
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+            elif (i, neuron) in dropped:
+                place[neuron] = xy
+                _dropped_neuron(ax, xy, radius)
             else:
                 place[neuron] = xy
                 _neuron(ax, xy, radius=radius, face=(faces or {}).get((i, neuron), "white"))
         places.append(place)
     return places
+
+
+def _dropped_neuron(ax: Axes, xy: Point, radius: float) -> Circle:
+    """A neuron switched off by dropout: a grey dashed circle, crossed out."""
+    circle = _neuron(ax, xy, radius=radius, edge=GREY, linewidth=1.2, linestyle=(0, (3, 2)))
+    arm = 0.6 * radius  # the cross's half-width, inside the circle
+    x, y = xy
+    for sign in (1, -1):
+        ax.plot([x - arm, x + arm], [y - sign * arm, y + sign * arm], color=GREY,
+                linewidth=1.2, zorder=4, solid_capstyle="round")
+    return circle
 
 
 def _every_edge(places: Places) -> list[Edge]:
@@ -337,7 +357,8 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
             input_labels: Sequence[Any] | None = None,
             output_labels: Sequence[Any] | None = None,
             layer_titles: Sequence[str] | None = None,
-            highlight: tuple[int, int, int] | None = None) -> Figure:
+            highlight: tuple[int, int, int] | None = None,
+            dropped: Sequence[tuple[int, int]] | None = None) -> Figure:
     """A layered, fully connected network, input layer on the left, every connection drawn.
 
     Serves chapter 1's network figures: a network of perceptrons (``[3, 4, 3, 1]``), the
@@ -364,6 +385,11 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
         (layers and neurons counted from 0 as in ``sizes``; in nnbook's weights this is
         ``weights[layer - 1][j, k]``), drawn thick and labelled $w + \\Delta w$; the outputs
         then lead to "output + $\\Delta$output". Both neurons must be shown.
+    dropped : optional list of (layer, neuron)
+        Neurons switched off by dropout (chapter 3's "Dropout": the same network with half its
+        hidden neurons dropped), counted from 0 as in ``sizes``: each is drawn as a grey dashed,
+        crossed-out circle and its connections, in and out, are not drawn. They must be shown
+        neurons, and not an end of the ``highlight`` connection.
     """
     sizes = _check_sizes(sizes)
     if isinstance(max_shown, Sequence):
@@ -391,19 +417,26 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
                 f"got {highlight!r}"
             )
 
+    off = _check_dropped(dropped, columns)
+    if highlight is not None and {(highlight[0], highlight[1]),
+                                  (highlight[0] - 1, highlight[2])} & off:
+        raise ValueError(f"highlight must join two neurons that are not dropped; got "
+                         f"highlight={highlight!r} and dropped={dropped!r}")
+
     # Layout, in inches: columns dx apart, neurons dy apart, each column centred on y = 0.
     tallest = max(len(column) for column in columns)
     dy = min(0.45, 4.2 / max(tallest - 1, 1))
     radius = min(RADIUS, 0.36 * dy)
     dx = min(1.6, 6.0 / (len(sizes) - 1))
     fig, ax = _canvas()
-    places = _columns(ax, columns, dx, dy, radius)
+    places = _columns(ax, columns, dx, dy, radius, dropped=off)
     for i, column in enumerate(columns):
         if sizes[i] > limits[i]:
             top = (len(column) - 1) / 2 * dy
             _text(ax, (i * dx, top + radius + 0.1), f"{sizes[i]} neurons", va="bottom",
                   fontsize=10, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
-    _connect(ax, places, _every_edge(places))
+    _connect(ax, places, [(l, k, j) for l, k, j in _every_edge(places)
+                          if (l, k) not in off and (l + 1, j) not in off])
 
     if input_labels is not None:
         for neuron, (x, y) in places[0].items():
@@ -423,6 +456,25 @@ def network(sizes: Sequence[int], max_shown: int | Sequence[int] = 8,
             _arrow(ax, (x + radius, y), (out_x, y))
         _text(ax, (out_x + 0.1, 0.0), r"output + $\Delta$output", ha="left", color=PALETTE[1])
     return _fit(fig, ax)
+
+
+def _check_dropped(dropped: Any, columns: Sequence[Sequence[int | None]]) -> set[tuple[int, int]]:
+    """``dropped`` as a set of (layer, neuron) pairs of shown neurons, or a ValueError."""
+    if dropped is None:
+        return set()
+    try:
+        pairs = [tuple(pair) for pair in dropped]
+    except TypeError:
+        pairs = None
+    if pairs is None or any(len(pair) != 2 for pair in pairs):
+        raise ValueError(f"dropped must be a list of (layer, neuron) pairs; got {dropped!r}")
+    for layer, neuron in pairs:
+        if not (isinstance(layer, (int, np.integer)) and not isinstance(layer, bool)
+                and 0 <= layer < len(columns) and isinstance(neuron, (int, np.integer))
+                and not isinstance(neuron, bool) and neuron in columns[layer]):
+            raise ValueError(f"dropped must list (layer, neuron) pairs of shown neurons, counted "
+                             f"from 0 (layer < {len(columns)}); got ({layer!r}, {neuron!r})")
+    return {(int(layer), int(neuron)) for layer, neuron in pairs}
 
 
 # --------------------------------------------------------------------------------------------
@@ -955,3 +1007,112 @@ def _label_neuron(ax: Axes, centre: Point, label: str, avoid: Sequence[Point],
     return _text(ax, (float(anchor[0]), float(anchor[1])), label, ha=ha, va=va,
                  color=PALETTE[0], fontsize=13,
                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter 3: gradient descent in a narrow valley, and momentum
+# --------------------------------------------------------------------------------------------
+
+# The valley C(v) = (v1^2 + _STEEP v2^2) / 2, drawn with one unit per inch: 4 times narrower
+# across (v2) than along (v1). With eta * _STEEP = 1.85 > 1 each step across overshoots the
+# floor, landing 0.85 times as far out on the other side, while along the floor it covers only
+# eta = 0.12 of the remaining way.
+_STEEP = 16.0
+_VALLEY_ETA = 1.85 / _STEEP
+_VALLEY_START = (-2.6, 0.45)
+_VALLEY_STEPS = 8
+# The slope of the momentum picture, h(x) = _SLOPE (x - _SLOPE_BOTTOM)^2, with the momentum
+# update v -> mu v - eta h'(x), x -> x + v.
+_SLOPE, _SLOPE_BOTTOM = 0.1, 4.6
+_MU, _SLOPE_ETA, _SLOPE_START, _SLOPE_STEPS = 0.9, 0.4, 0.3, 4
+
+
+def _valley_path() -> np.ndarray:
+    """The points of plain gradient descent in the valley, v -> v - eta grad C: (steps + 1, 2)."""
+    points = [np.array(_VALLEY_START)]
+    for _ in range(_VALLEY_STEPS):
+        v = points[-1]
+        points.append(v - _VALLEY_ETA * np.array([v[0], _STEEP * v[1]]))
+    return np.array(points)
+
+
+def _slope_path() -> tuple[np.ndarray, np.ndarray]:
+    """Positions x_t and velocities v_t of the ball rolling down h(x) with momentum."""
+    x, v = [_SLOPE_START], [0.0]
+    for _ in range(_SLOPE_STEPS):
+        v.append(_MU * v[-1] - _SLOPE_ETA * 2 * _SLOPE * (x[-1] - _SLOPE_BOTTOM))
+        x.append(x[-1] + v[-1])
+    return np.array(x), np.array(v)
+
+
+def _on_slope(x: float, radius: float) -> Point:
+    """The centre of a ball of ``radius`` resting on the slope h at ``x``."""
+    slope = 2 * _SLOPE * (x - _SLOPE_BOTTOM)
+    normal = np.array([-slope, 1.0]) / np.hypot(slope, 1.0)
+    cx, cy = np.array([x, _SLOPE * (x - _SLOPE_BOTTOM) ** 2]) + radius * normal
+    return float(cx), float(cy)
+
+
+@_house_style
+def ball_in_valley(momentum: bool = False) -> Figure:
+    """Why gradient descent can be slow, and the idea of momentum.
+
+    Serves chapter 3's "Variations on stochastic gradient descent". With ``momentum=False``
+    (the book's ``tikz33``): the contours of a long, narrow valley seen from above, and the
+    steps of plain gradient descent, v -> v - eta grad C, from a ball on its side: the learning
+    rate that makes reasonable progress along the valley overshoots across it, so the steps
+    zig-zag from wall to wall and creep along the floor. The steps are computed, not sketched.
+
+    With ``momentum=True``: a ball rolling down a slope, seen from the side, drawn at equal
+    time steps of the momentum update v -> mu v - eta grad C, w -> w + v. The velocity v builds
+    up, so the faded earlier positions lie further and further apart, and the arrow shows the
+    ball's velocity now, pointing along the slope.
+    """
+    fig, ax = _canvas()
+    if not momentum:
+        for i, a in enumerate([3.6, 2.95, 2.3, 1.65, 1.0]):  # semi-axes along the floor
+            shade = 0.93 - 0.07 * i  # deeper is darker
+            ax.add_patch(Ellipse((0.0, 0.0), 2 * a, 2 * a / np.sqrt(_STEEP), linewidth=1.0,
+                                 facecolor=(shade, shade + 0.03, 1.0), edgecolor=GREY,
+                                 zorder=1))
+        points = _valley_path()
+        for tail, head in zip(points, points[1:]):
+            _arrow(ax, tuple(tail), tuple(head), color=PALETTE[1], linewidth=1.8,
+                   head_size=11)
+        _neuron(ax, tuple(points[0]), radius=0.12, face=PALETTE[1], edge=INK, linewidth=1.0)
+        ax.plot([0.0], [0.0], "+", color=INK, markersize=10, markeredgewidth=1.5, zorder=4)
+        _text(ax, (0.13, 0.0), "minimum", ha="left", fontsize=10)
+        _text(ax, (points[0][0] - 0.05, points[0][1] + 0.2), "start", va="bottom",
+              fontsize=10)
+        _text(ax, (0.0, -1.05), r"steps $\Delta v = -\eta \nabla C$ overshoot across the narrow"
+              r" valley" "\n" "and make slow progress along it", va="top", linespacing=1.4)
+        return _fit(fig, ax)
+
+    xs = np.linspace(-0.3, 6.2, 300)
+    ground = _SLOPE * (xs - _SLOPE_BOTTOM) ** 2
+    bottom = -0.35
+    # the ground's outline, closed (a closed Path ignores its last vertex: repeat the first)
+    outline = [*zip(xs, ground), (xs[-1], bottom), (xs[0], bottom), (xs[0], ground[0])]
+    ax.add_patch(PathPatch(Path(outline, closed=True), facecolor="#e9e5dc", edgecolor=INK,
+                           linewidth=1.4, zorder=1))
+    positions, velocities = _slope_path()
+    radius = 0.17
+    for x in positions[:-1]:  # the ball's earlier places, faded
+        _neuron(ax, _on_slope(x, radius), radius=radius, face="#f5d2b8", edge=GREY,
+                linewidth=1.0)
+    now = _on_slope(positions[-1], radius)
+    _neuron(ax, now, radius=radius, face=PALETTE[1], edge=INK, linewidth=1.2)
+    slope = 2 * _SLOPE * (positions[-1] - _SLOPE_BOTTOM)
+    along = np.array([1.0, slope]) / np.hypot(1.0, slope)
+    tail = np.asarray(now) + (radius + 0.05) * along
+    head = tail + velocities[-1] * along  # as long as the last step
+    _arrow(ax, tuple(tail), tuple(head), color=PALETTE[0], linewidth=2.4, head_size=16)
+    mid = (tail + head) / 2
+    _text(ax, (float(mid[0]) + 0.1, float(mid[1]) + 0.22), "velocity $v$", ha="left",
+          va="bottom", color=PALETTE[0])
+    ghost = _on_slope(positions[-2], radius)
+    _text(ax, (ghost[0] + radius + 0.12, ghost[1] + 0.12), "earlier steps", ha="left",
+          va="bottom", fontsize=10)
+    _text(ax, (3.1, 2.2), r"$v \rightarrow \mu v - \eta \nabla C$" "\n"
+          r"$w \rightarrow w + v$", ha="left", va="top", linespacing=1.7, fontsize=13)
+    return _fit(fig, ax)

@@ -1,5 +1,6 @@
 """Data figures for the chapter pages: digits, activation functions, the cost valley, accuracies,
-and chapter 2's look at backpropagation: the errors of each neuron and how long a gradient takes.
+chapter 2's look at backpropagation (the errors of each neuron and how long a gradient takes),
+and chapter 3's learning curves, softmax outputs, overfitted fits, Gaussians and rotated digits.
 
 Every function returns a new :class:`matplotlib.figure.Figure` built directly (not through
 pyplot), so nothing is registered globally: a page shows the figure it gets back exactly once,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -22,9 +24,11 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from scipy.special import expit
+from matplotlib.ticker import FuncFormatter, LogFormatter, MaxNLocator
+from numpy.polynomial import Polynomial
+from scipy.special import expit, softmax
 
+from nnbook.activations import get as _activation
 from nnbook.speed import fit_power_law
 
 __all__ = [
@@ -37,6 +41,14 @@ __all__ = [
     "neuron_errors",
     "minibatch_speedup",
     "gradient_cost",
+    "curves",
+    "neuron_learning",
+    "softmax_bars",
+    "polynomial_fit",
+    "gaussians",
+    "activations",
+    "accuracy_vs_size",
+    "digit_rotation",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -101,6 +113,28 @@ def _as_fraction(value: Any, name: str) -> float:
         raise ValueError(
             f"{name} must be a fraction in [0, 1] (0.9542, not 95.42); got {value!r}"
         )
+    return number
+
+
+def _finite(value: Any, name: str) -> float:
+    """``value`` as a finite float, or a ValueError naming ``name``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    return number
+
+
+def _positive(value: Any, name: str) -> float:
+    """``value`` as a finite positive float, or a ValueError naming ``name``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a finite positive number; got {value!r}")
     return number
 
 
@@ -329,13 +363,25 @@ def _as_runs(label: str, runs: Any) -> list[np.ndarray]:
     return runs
 
 
-def _reference_lines(ax: Axes, reference: Mapping[str, Any]) -> None:
-    """Dashed horizontal lines at the original book's accuracies, labelled for the legend."""
+def _reference_lines(ax: Axes, reference: Mapping[str, Any], percent: bool = True,
+                     positive: bool = False) -> None:
+    """Dashed horizontal lines at numbers to compare against, labelled for the legend.
+
+    With ``percent`` the numbers are fractions (such as the original book's accuracies), drawn
+    at 100 times their value and labelled e.g. "original: 95.42 %"; otherwise they are drawn as
+    given (positive ones only, if ``positive``: for a logarithmic axis) and labelled "name: 0.32".
+    """
     styles = ("--", ":", "-.")
     for i, (label, value) in enumerate(reference.items()):
-        fraction = _as_fraction(value, f"reference[{label!r}]")
-        ax.axhline(100 * fraction, color=INK, linewidth=1.2, linestyle=styles[i % len(styles)],
-                   label=f"{label}: {_percent(fraction)}")
+        name = f"reference[{label!r}]"
+        if percent:
+            fraction = _as_fraction(value, name)
+            y, text = 100 * fraction, _percent(fraction)
+        else:
+            y = _positive(value, name) if positive else _finite(value, name)
+            text = f"{y:.4g}"
+        ax.axhline(y, color=INK, linewidth=1.2, linestyle=styles[i % len(styles)],
+                   label=f"{label}: {text}")
 
 
 @_house_style
@@ -548,17 +594,6 @@ def neuron_errors(before: Sequence[Any], after: Sequence[Any],
     return fig
 
 
-def _positive(value: Any, name: str) -> float:
-    """``value`` as a finite positive float, or a ValueError naming ``name``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a finite positive number; got {value!r}")
-    return number
-
-
 def _as_rows(rows: Any, at_least: int = 1) -> list[Any]:
     """``rows`` as a list of at least ``at_least`` measurements, or a ValueError."""
     if (isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Sequence)
@@ -660,4 +695,448 @@ def gradient_cost(rows: Sequence[Mapping[str, Any]]) -> Figure:
     ax.set_ylabel("seconds per gradient")
     ax.grid(True, which="major", color="#e5e5e5", linewidth=0.8)
     ax.legend(loc="center right")
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter 3: learning curves, softmax, overfitting, initialisation, other neurons
+# --------------------------------------------------------------------------------------------
+
+def _mapping(value: Any, name: str, what: str) -> Mapping[Any, Any]:
+    """``value`` if it is a non-empty mapping, or a ValueError naming ``name``."""
+    if not isinstance(value, Mapping) or not value:
+        raise ValueError(f"{name} must be a non-empty mapping {what}; got {value!r}")
+    return value
+
+
+def _integer(value: Any, name: str, minimum: int | None = None) -> int:
+    """``value`` as an int (at least ``minimum``), or a ValueError naming ``name``."""
+    if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+            or (minimum is not None and value < minimum)):
+        at_least = "" if minimum is None else f" >= {minimum}"
+        raise ValueError(f"{name} must be an integer{at_least}; got {value!r}")
+    return int(value)
+
+
+def _values(values: Any, name: str, what: str = "numbers") -> np.ndarray:
+    """``values`` as a non-empty 1-D array of finite floats, or a ValueError naming ``name``."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a list of {what}; got {values!r}") from None
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty list of {what}; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers; got {values!r}")
+    return array
+
+
+def _percent_ticks(ax: Axes) -> None:
+    """Write the y axis's ticks as percentages: 85 -> '85 %'."""
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g} %"))
+
+
+def _light_grid(ax: Axes, axis: str = "both") -> None:
+    """The faint grid of the house style, behind the data."""
+    ax.grid(True, axis=axis, color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+class _PlainLogFormatter(LogFormatter):
+    """Log-axis ticks as plain numbers (0.6, not 6e-01), on the ticks LogFormatter labels."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return f"{x:g}" if super().__call__(x, pos) else ""
+
+
+@_house_style
+def curves(series: Mapping[str, Any], *, start: int = 1, xlabel: str = "epoch",
+           ylabel: str = "", percent: bool = False, logy: bool = False,
+           reference: Mapping[str, Any] | None = None, title: str | None = None) -> Figure:
+    """One or more per-epoch curves (costs or accuracies) on one axes.
+
+    Serves chapter 3's overfitting, regularization, initialisation and learning-rate figures:
+    the training cost, the test accuracy, the test cost and the training accuracy of a run,
+    one curve or several overlaid.
+
+    Parameters
+    ----------
+    series : mapping label -> list of per-epoch values
+        Entry i of each list is drawn at x = ``start + i``, each series in its own colour.
+    start : int
+        The epoch of every list's first entry: passing ``history.training_cost[200:]`` with
+        ``start=201`` draws epochs 201 to 400 (nnbook's histories record epoch 1 first).
+    xlabel, ylabel : str
+        The axes' labels. With a single series, no reference and no ``ylabel``, the series'
+        label becomes the y label and no legend is drawn; otherwise a legend names every curve.
+    percent : bool
+        The values (and the reference values) are fractions in [0, 1], drawn as percentages
+        with ticks such as "85 %".
+    logy : bool
+        A logarithmic y axis; every value must then be positive.
+    reference : optional mapping label -> value
+        Numbers to compare against (fractions if ``percent``), drawn as dashed horizontal lines
+        whose legend entry gives the value, e.g. "original: 82.27 %".
+    title : optional str
+    """
+    series = _mapping(series, "series", "label -> list of per-epoch values")
+    start = _integer(start, "start")
+    if reference is not None:
+        _mapping(reference, "reference", "label -> value")
+
+    fig = _new_figure(6.5, 3.8)
+    ax = fig.add_subplot()
+    last = start
+    for i, (label, values) in enumerate(series.items()):
+        name = f"series[{label!r}]"
+        values = _values(values, name, "per-epoch values")
+        if percent:
+            for value in (values.min(), values.max()):
+                _as_fraction(value, name + " values")
+            values = 100 * values
+        if logy and values.min() <= 0:
+            raise ValueError(f"{name} must be positive for a logarithmic axis (logy=True); "
+                             f"got a smallest value of {values.min():g}")
+        epochs = start + np.arange(values.size)
+        last = max(last, int(epochs[-1]))
+        ax.plot(epochs, values, color=PALETTE[i % len(PALETTE)], label=str(label))
+    if reference:
+        _reference_lines(ax, reference, percent=percent, positive=logy)
+
+    if logy:
+        ax.set_yscale("log")
+        # plain numbers (0.6, not 6 x 10^-1), and the minor ticks labelled too when the curves
+        # span less than a decade or so, as costs often do
+        ax.yaxis.set_major_formatter(_PlainLogFormatter(labelOnlyBase=False))
+        ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False,
+                                                        minor_thresholds=(2, 0.5)))
+    if percent:
+        _percent_ticks(ax)
+    ax.set_xlim(start, max(last, start + 1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    if len(series) == 1 and not reference and not ylabel:
+        ax.set_ylabel(str(next(iter(series))))
+    else:
+        ax.set_ylabel(ylabel)
+        ax.legend(loc="best")
+    if title:
+        ax.set_title(title)
+    _light_grid(ax)
+    return fig
+
+
+@_house_style
+def neuron_learning(outputs: Sequence[float], costs: Sequence[float], *,
+                    title: str | None = None) -> Figure:
+    """A single neuron learning: its output (left) and its cost (right) after each epoch.
+
+    Serves chapter 3's opening experiment, in place of the original's animations: one sigmoid
+    neuron with one input, x = 1, trained by gradient descent to output 0, with the quadratic
+    or the cross-entropy cost. Started from a badly wrong output, its quadratic cost stays flat
+    for many epochs (the neuron is saturated); the cross-entropy cost falls at once.
+
+    Parameters
+    ----------
+    outputs, costs : sequences of the same length
+        Entry i is the neuron's output (in [0, 1]) and its cost after i gradient steps, drawn at
+        epoch i: entry 0 is the starting point, before any step.
+    title : optional str
+        Written above both panels (e.g. "quadratic cost, w = b = 2").
+    """
+    outputs = _values(outputs, "outputs", "outputs, one per epoch")
+    costs = _values(costs, "costs", "costs, one per epoch")
+    if outputs.size != costs.size:
+        raise ValueError(f"outputs and costs must have one entry per epoch each; got "
+                         f"{outputs.size} outputs and {costs.size} costs")
+    if outputs.min() < 0 or outputs.max() > 1:
+        raise ValueError(f"outputs must be a sigmoid neuron's outputs, in [0, 1]; got values "
+                         f"from {outputs.min():g} to {outputs.max():g}")
+    if costs.min() < 0:
+        raise ValueError(f"costs must be non-negative; got {costs.min():g}")
+
+    fig = _new_figure(7.5, 3.2)
+    out_ax, cost_ax = fig.subplots(1, 2)
+    epochs = np.arange(outputs.size)
+    out_ax.plot(epochs, outputs, color=PALETTE[0])
+    out_ax.set_ylim(0, 1)
+    out_ax.set_ylabel("output $a$")
+    cost_ax.plot(epochs, costs, color=PALETTE[1])
+    cost_ax.set_ylim(0, max(1.05 * costs.max(), 1e-3))
+    cost_ax.set_ylabel("cost $C$")
+    for ax in (out_ax, cost_ax):
+        ax.set_xlabel("epoch")
+        ax.set_xlim(0, max(epochs[-1], 1))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        _light_grid(ax)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+@_house_style
+def softmax_bars(z: Sequence[float]) -> Figure:
+    """The outputs a_j = e^{z_j} / sum_k e^{z_k} of a softmax layer, as bars in percent.
+
+    Serves chapter 3's "Softmax", in place of the original's sliders: each bar is one output,
+    labelled with its value, and its weighted input z_j is written under it. The bars always
+    add up to 100 %, however the z_j are chosen (the original starts from z = (2.5, -1, 3.2,
+    0.5)); a page can draw the layer again after changing one z_j.
+    """
+    z = _values(z, "z", "weighted inputs")
+    a = softmax(z)
+    j = np.arange(1, z.size + 1)
+    fig = _new_figure(max(4.5, 1.0 + 1.1 * z.size), 3.4)
+    ax = fig.add_subplot()
+    bars = ax.bar(j, 100 * a, width=0.6, color=PALETTE[0])
+    for bar, value in zip(bars, 100 * a):
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 2, f"{value:.1f} %", ha="center",
+                va="bottom", fontsize=10)
+    ax.set_xticks(j, [f"$z_{{{i}}} = {value:.3g}$" for i, value in zip(j, z)])
+    ax.set_xlim(0.4, z.size + 0.6)
+    ax.set_ylim(0, 112)
+    ax.set_yticks(range(0, 101, 25))
+    _percent_ticks(ax)
+    ax.set_ylabel("softmax output $a_j$")
+    ax.tick_params(axis="x", length=0)
+    _light_grid(ax, axis="y")
+    return fig
+
+
+@_house_style
+def polynomial_fit(x: Sequence[float], y: Sequence[float], degree: int = 9) -> Figure:
+    """Two models of the same points: a polynomial through them, and the best straight line.
+
+    Serves chapter 3's "Overfitting and regularization" (the original's ``#polynomial_fit``
+    and ``#linear_fit``): with ``degree = n - 1`` for n points (9 for the book's 10), the
+    polynomial passes exactly through every point yet swings wildly between them; the
+    least-squares line y = cx + d misses them slightly but may well generalise better. One
+    figure with two panels side by side, sharing the y axis: the polynomial on the left, the
+    line (its equation in the panel's title) on the right.
+
+    Parameters
+    ----------
+    x, y : sequences of n finite numbers, with distinct x
+    degree : int
+        The polynomial's degree, from 1 to n - 1; it is fitted by least squares, so it passes
+        through every point when ``degree = n - 1``. Off the points, the polynomial may leave
+        the panel: the y axis spans the points, not the curve.
+    """
+    x = _values(x, "x", "x coordinates")
+    y = _values(y, "y", "y coordinates")
+    if x.size != y.size:
+        raise ValueError(f"x and y must have one entry per point each; got {x.size} x and "
+                         f"{y.size} y values")
+    if x.size < 2 or np.unique(x).size != x.size:
+        raise ValueError(f"x must hold at least two distinct values, one per point; got {x}")
+    degree = _integer(degree, "degree", minimum=1)
+    if degree > x.size - 1:
+        raise ValueError(f"degree must be at most {x.size - 1} (one less than the number of "
+                         f"points) for {x.size} points; got {degree}")
+
+    poly = Polynomial.fit(x, y, degree)
+    slope, intercept = np.polyfit(x, y, 1)
+    pad = 0.06 * np.ptp(x)
+    grid = np.union1d(np.linspace(x.min() - pad, x.max() + pad, 600), x)
+    low, high = y.min(), y.max()
+    margin = 0.25 * (high - low) if high > low else 1.0
+
+    fig = _new_figure(7.5, 3.4)
+    poly_ax, line_ax = fig.subplots(1, 2, sharey=True)
+    exact = "through every point" if degree == x.size - 1 else "fitted by least squares"
+    poly_ax.plot(grid, poly(grid), color=PALETTE[1])
+    poly_ax.set_title(f"degree-{degree} polynomial\n{exact}")
+    line_ax.plot(grid, slope * grid + intercept, color=PALETTE[0])
+    sign = "-" if intercept < 0 else "+"
+    equation = f"$y = {slope:.2f}x {sign} {abs(intercept):.2f}$"
+    line_ax.set_title(f"least-squares straight line\n{equation}")
+    for ax in (poly_ax, line_ax):
+        ax.plot(x, y, "o", color=INK, markersize=6, zorder=3)
+        ax.set_xlim(grid[0], grid[-1])
+        ax.set_ylim(low - margin, high + margin)
+        ax.set_xlabel("$x$")
+        _light_grid(ax)
+    poly_ax.set_ylabel("$y$")
+    line_ax.yaxis.set_tick_params(labelleft=True)
+    return fig
+
+
+@_house_style
+def gaussians(stds: Mapping[str, float], *, xlim: float = 30) -> Figure:
+    """Normal densities N(0, std^2) on one axes, from -xlim to xlim.
+
+    Serves chapter 3's "Weight initialization": with 500 of 1,000 inputs on and N(0, 1)
+    weights and bias, z = sum_j w_j x_j + b has std sqrt(501), about 22.4, a very broad curve
+    (the original's ``#wide_gaussian``); with weights N(0, 1/n_in) its std is sqrt(3/2), about
+    1.22 (``#narrow_gaussian``).
+
+    The y axis always reaches at least 0.4 (the peak of N(0, 1)), so that a broad curve looks
+    flat even when drawn alone, and two figures drawn separately share a scale.
+
+    Parameters
+    ----------
+    stds : mapping label -> standard deviation (positive)
+    xlim : float
+        The x axis spans [-xlim, xlim]. Each curve is computed far enough beyond (8 stds) that
+        its drawn points hold all of its area.
+    """
+    stds = _mapping(stds, "stds", "label -> standard deviation")
+    stds = {label: _positive(std, f"stds[{label!r}]") for label, std in stds.items()}
+    xlim = _positive(xlim, "xlim")
+
+    fig = _new_figure(6.5, 3.4)
+    ax = fig.add_subplot()
+    peak = 0.0
+    for i, (label, std) in enumerate(stds.items()):
+        # fine enough both across the visible range and across the curve's own peak
+        z = np.union1d(np.linspace(-xlim, xlim, 801), np.linspace(-8 * std, 8 * std, 801))
+        density = np.exp(-0.5 * (z / std) ** 2) / (std * math.sqrt(2 * math.pi))
+        peak = max(peak, float(density.max()))
+        ax.plot(z, density, color=PALETTE[i % len(PALETTE)], label=str(label))
+    ax.set_xlim(-xlim, xlim)
+    ax.set_ylim(0, max(0.4, 1.08 * peak))
+    ax.set_xlabel("$z$")
+    ax.set_ylabel("probability density")
+    ax.legend(loc="best")
+    _light_grid(ax)
+    return fig
+
+
+# name -> (panel title, y label); the functions are nnbook.activations'
+_ACTIVATION_PANELS = {
+    "sigmoid": ("sigmoid", r"$\sigma(z) = 1/(1 + e^{-z})$"),
+    "tanh": ("tanh", r"$\tanh(z)$"),
+    "relu": ("rectified linear (ReLU)", r"$\max(0, z)$"),
+    "identity": ("identity (linear)", "$z$"),
+}
+
+
+@_house_style
+def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:
+    """Activation functions f(z) for z from -5 to 5, one panel each, side by side.
+
+    Serves chapter 3's "Other models of artificial neuron": the sigmoid, tanh (the same shape
+    rescaled to outputs in [-1, 1]: sigma(z) = (1 + tanh(z/2)) / 2) and the rectified linear
+    unit max(0, z). Each curve is computed by :mod:`nnbook.activations`, the functions the
+    networks use.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Any of "sigmoid", "tanh", "relu" and "identity", in panel order.
+    """
+    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+        raise ValueError(f"names must be a non-empty list of activation names, e.g. "
+                         f"('sigmoid', 'tanh', 'relu'); got {names!r}")
+    for name in names:
+        if name not in _ACTIVATION_PANELS:
+            raise ValueError(f"names must hold only {sorted(_ACTIVATION_PANELS)}; "
+                             f"got {name!r}")
+
+    z = np.linspace(-5.0, 5.0, 401)
+    fig = _new_figure(0.5 + 2.5 * len(names), 3.0)
+    axes = fig.subplots(1, len(names), squeeze=False)[0]
+    for ax, name in zip(axes, names):
+        title, formula = _ACTIVATION_PANELS[name]
+        values = _activation(name).fn(z)
+        ax.plot(z, values, color=PALETTE[0])
+        ax.set_title(title)
+        ax.set_xlabel("$z$")
+        ax.set_ylabel(formula)
+        ax.set_xlim(-5, 5)
+        ax.set_xticks([-4, -2, 0, 2, 4])
+        span = values.max() - values.min()
+        ax.set_ylim(values.min() - 0.08 * span, values.max() + 0.08 * span)
+        ax.axhline(0.0, color="#cccccc", linewidth=0.8, zorder=0)
+        ax.axvline(0.0, color="#cccccc", linewidth=0.8, zorder=0)
+    return fig
+
+
+def _thousands(value: float, _: Any = None) -> str:
+    """A tick for a count of images: 50000 -> '50,000'."""
+    return f"{value:,.0f}"
+
+
+@_house_style
+def accuracy_vs_size(series: Mapping[str, Any], *, logx: bool = False,
+                     reference: Mapping[str, Any] | None = None) -> Figure:
+    """Accuracy (in percent) against the number of training images, one curve per classifier.
+
+    Serves chapter 3's "Artificially expanding the training data": the network trained on 100
+    to 50,000 images (the original's ``more_data.png``, and ``more_data_log.png`` with
+    ``logx=True``), and beside it the SVM (``more_data_comparison.png``).
+
+    Parameters
+    ----------
+    series : mapping label -> list of (n_train, accuracy) pairs
+        n_train a positive number of images, accuracy a fraction in [0, 1]. Each curve is drawn
+        through its points in order of n_train, with a dot at each.
+    logx : bool
+        A logarithmic x axis, on which the original's curve is still rising at 50,000.
+    reference : optional mapping label -> fraction
+        Accuracies to compare against, drawn as dashed horizontal lines ("label: 94.48 %").
+    """
+    series = _mapping(series, "series", "label -> list of (n_train, accuracy) pairs")
+    if reference is not None:
+        _mapping(reference, "reference", "label -> fraction")
+
+    fig = _new_figure(6.5, 3.8)
+    ax = fig.add_subplot()
+    for i, (label, pairs) in enumerate(series.items()):
+        name = f"series[{label!r}]"
+        try:
+            points = np.asarray(pairs, dtype=float)
+        except (TypeError, ValueError):
+            points = np.empty((0,))
+        if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
+            raise ValueError(f"{name} must be a non-empty list of (n_train, accuracy) pairs; "
+                             f"got {pairs!r}")
+        sizes = [_positive(n, f"{name} training-set sizes") for n in points[:, 0]]
+        accuracies = [_as_fraction(a, f"{name} accuracies") for a in points[:, 1]]
+        order = np.argsort(sizes, kind="stable")
+        ax.plot(np.asarray(sizes)[order], 100 * np.asarray(accuracies)[order], "o-",
+                color=PALETTE[i % len(PALETTE)], markersize=5, label=str(label))
+    if reference:
+        _reference_lines(ax, reference)
+    if logx:
+        ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.set_xlabel("training images")
+    ax.set_ylabel("accuracy")
+    _percent_ticks(ax)
+    ax.legend(loc="lower right")
+    _light_grid(ax)
+    return fig
+
+
+@_house_style
+def digit_rotation(image: Any, degrees: float = 15) -> Figure:
+    """A digit beside a copy rotated by ``degrees`` (anticlockwise), as in chapter 3.
+
+    Serves "Artificially expanding the training data": the rotated "5" is still a 5, so adding
+    such copies to the training set teaches the network what does not change a digit. The copy
+    is made by :func:`nnbook.expand.rotate`, the function that expands the data.
+
+    Parameters
+    ----------
+    image : array of shape (784,) (or (1, 784)), pixel values in [0, 1]
+    degrees : float
+        The angle, anticlockwise as displayed (negative: clockwise).
+    """
+    from nnbook.expand import rotate
+
+    pixels = _as_images(image, name="image")
+    if pixels.shape[0] != 1:
+        raise ValueError(f"image must be one digit of shape (784,); got shape {np.shape(image)}")
+    if isinstance(degrees, (bool, np.bool_)) or not isinstance(degrees, numbers.Real):
+        raise ValueError(f"degrees must be a finite number; got {degrees!r}")
+    degrees = _finite(degrees, "degrees")
+    rotated = rotate(pixels, degrees)
+
+    fig = _new_figure(4.2, 2.4)
+    before, after = fig.subplots(1, 2)
+    _show_digit(before, pixels[0], frame=True)
+    before.set_title("original")
+    _show_digit(after, rotated[0], frame=True)
+    after.set_title(f"rotated by {degrees:g}°")
     return fig

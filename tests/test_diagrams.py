@@ -9,7 +9,7 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, PathPatch
+from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, PathPatch
 from matplotlib.text import Text
 
 from nnbook import diagrams
@@ -254,6 +254,11 @@ CHAPTER_2 = {
     "weight_paths path": lambda: diagrams.weight_paths(path=[2, 0]),
     "weight_paths wide": lambda: diagrams.weight_paths((2, 8, 3, 5, 4, 1), layer=1, j=7, k=0,
                                                        path=[0, 4, 3, 0]),
+    # chapter 3's, which keep the same style
+    "network dropped": lambda: diagrams.network([6, 6, 6, 2], dropped=[(1, 1), (2, 0)],
+                                                layer_titles=("in", "h1", "h2", "out")),
+    "ball_in_valley": diagrams.ball_in_valley,
+    "ball_in_valley momentum": lambda: diagrams.ball_in_valley(momentum=True),
 }
 BLUE, ORANGE = to_rgba(PALETTE[0]), to_rgba(PALETTE[1])
 
@@ -528,3 +533,120 @@ def test_weight_paths_with_a_path_colours_only_it_and_labels_its_activations(
 def test_weight_paths_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         diagrams.weight_paths(**kwargs)
+
+
+# --- chapter 3: dropout, and gradient descent in a valley --------------------------------------
+
+def is_dashed(circle: Circle) -> bool:
+    return circle.get_linestyle() not in ("-", "solid")
+
+
+def touches(segment: np.ndarray, circle: Circle) -> bool:
+    return any(np.allclose(end, circle.center) for end in segment)
+
+
+def test_network_draws_dropped_neurons_dashed_and_crossed_out_without_connections():
+    dropped = [(1, 1), (1, 2), (1, 4), (2, 0), (2, 3), (2, 5)]  # half of each hidden layer
+    fig = diagrams.network([6, 6, 6, 2], dropped=dropped)
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == [6, 6, 6, 2]  # still drawn, all of them
+    off = [columns[layer][j] for layer, j in dropped]
+    on = [circle for column in columns for circle in column if circle not in off]
+    assert all(is_dashed(circle) for circle in off)
+    assert not any(is_dashed(circle) for circle in on)
+    # every connection between two kept neurons, none touching a dropped one
+    segments = [np.asarray(segment) for c in fig.axes[0].collections
+                if isinstance(c, LineCollection) for segment in c.get_segments()]
+    assert len(segments) == 6 * 3 + 3 * 3 + 3 * 2
+    assert not any(touches(segment, circle) for segment in segments for circle in off)
+    # a cross of two short lines inside each dropped circle
+    crosses = [np.column_stack(line.get_data()) for line in fig.axes[0].get_lines()]
+    assert len(crosses) == 2 * len(off)
+    for circle in off:
+        inside = [cross for cross in crosses
+                  if np.all(np.hypot(*(cross - circle.center).T) < circle.radius)]
+        assert len(inside) == 2
+    # without dropped, the same network is unchanged: every neuron solid, every connection
+    full = diagrams.network([6, 6, 6, 2])
+    assert connections(full) == 6 * 6 + 6 * 6 + 6 * 2
+    assert not any(is_dashed(circle) for column in neuron_columns(full) for circle in column)
+
+
+def test_network_dropped_works_with_elided_layers_and_highlight():
+    fig = diagrams.network([784, 30, 10], dropped=[(1, 0), (1, 27)])
+    columns = neuron_columns(fig)
+    assert is_dashed(columns[1][0]) and is_dashed(columns[1][-3])  # neuron 27 of 26..29
+    assert connections(fig) == 8 * 6 + 6 * 8
+    fig = diagrams.network([3, 4, 1], highlight=(1, 0, 2), dropped=[(1, 3)])
+    assert connections(fig) == 3 * 3 + 3 * 1 and len(thick_lines(fig)) == 1
+
+
+@pytest.mark.parametrize("dropped, message", [
+    ([(1, 5)], r"dropped must list \(layer, neuron\) pairs of shown neurons"),  # elided
+    ([(3, 0)], r"dropped must list \(layer, neuron\) pairs of shown neurons"),
+    ([(1, -1)], r"dropped must list \(layer, neuron\) pairs of shown neurons"),
+    ([(True, 0)], r"dropped must list \(layer, neuron\) pairs of shown neurons"),
+    ([1, 2], r"dropped must be a list of \(layer, neuron\) pairs"),
+    ([(1, 2, 3)], r"dropped must be a list of \(layer, neuron\) pairs"),
+])
+def test_network_rejects_bad_dropped_neurons(dropped, message):
+    with pytest.raises(ValueError, match=message):
+        diagrams.network([784, 15, 10], dropped=dropped)
+
+
+def test_network_will_not_highlight_a_connection_of_a_dropped_neuron():
+    for dropped in ([(0, 2)], [(1, 0)]):
+        with pytest.raises(ValueError, match="highlight must join two neurons that are not "
+                                             "dropped"):
+            diagrams.network([3, 4, 1], highlight=(1, 0, 2), dropped=dropped)
+
+
+def test_ball_in_valley_draws_real_gradient_descent_steps_zigzagging_across_the_valley():
+    fig = diagrams.ball_in_valley()
+    arrows = parts(fig, FancyArrowPatch)
+    steps = [ends(arrow) for arrow in arrows]
+    assert len(steps) >= 5
+    # consecutive steps: each starts where the last one ended, at the ball for the first
+    for (_, head), (tail, _) in zip(steps, steps[1:]):
+        np.testing.assert_allclose(tail, head)
+    (ball,) = parts(fig, Circle)
+    np.testing.assert_allclose(steps[0][0], ball.center)
+    # each step is -eta grad C of one quadratic valley centred on the ellipses' centre: the
+    # same fraction of each coordinate every step, far larger across the valley (v2) than along
+    centre = np.asarray(parts(fig, Ellipse)[0].center)
+    tails = np.array([tail for tail, _ in steps]) - centre
+    moves = np.array([head - tail for tail, head in steps])
+    along, across = -moves[:, 0] / tails[:, 0], -moves[:, 1] / tails[:, 1]
+    np.testing.assert_allclose(along, along[0])
+    np.testing.assert_allclose(across, across[0])
+    assert 0 < along[0] < 0.3 and 1 < across[0] < 2  # overshoots across, yet converges
+    assert np.all(np.diff(np.sign(tails[:, 1])) != 0)  # from one wall to the other
+    assert np.all(np.diff(np.abs(tails[:, 0])) < 0)  # slowly along the floor
+    # the ellipses are contours of that valley: narrow across, as the step sizes say
+    ellipses = [e for e in parts(fig, Ellipse) if not isinstance(e, Circle)]
+    for ellipse in ellipses:
+        assert ellipse.width / ellipse.height == pytest.approx(np.sqrt(across[0] / along[0]))
+    assert any("nabla C" in text for text in texts(fig))
+
+
+def test_ball_in_valley_with_momentum_rolls_a_ball_faster_and_faster_down_a_slope():
+    fig = diagrams.ball_in_valley(momentum=True)
+    balls = sorted(parts(fig, Circle), key=lambda c: c.center[0])
+    assert len(balls) >= 3
+    gaps = np.hypot(*np.diff([ball.center for ball in balls], axis=0).T)
+    assert np.all(np.diff(gaps) > 0)  # the ball gathers speed: equal time steps, longer gaps
+    assert np.all(np.diff([ball.center[1] for ball in balls]) < 0)  # downhill
+    now = balls[-1]
+    assert to_rgba(now.get_facecolor()) == ORANGE  # the ball now; the earlier ones faded
+    (arrow,) = parts(fig, FancyArrowPatch)
+    tail, head = ends(arrow)
+    direction = (head - tail) / np.hypot(*(head - tail))
+    last_move = np.subtract(balls[-1].center, balls[-2].center)
+    assert direction[0] > 0 and direction[1] < 0  # on, down the slope
+    assert np.hypot(*(tail - now.center)) < 2 * now.radius  # starting at the ball
+    (ground,) = parts(fig, PathPatch)
+    assert not ground.get_path().contains_point(now.center)  # on top of it, not in it
+    labels = texts(fig)
+    assert "velocity $v$" in labels
+    assert any(r"\mu v - \eta \nabla C" in label for label in labels)
+    assert np.dot(direction, last_move / np.hypot(*last_move)) > 0.9

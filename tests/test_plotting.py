@@ -8,7 +8,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from scipy.special import expit
+from scipy.special import expit, softmax
 
 from nnbook import plotting
 from nnbook.speed import fit_power_law
@@ -28,6 +28,11 @@ COST_ROWS = [{"sizes": [n, n // 4, 10], "parameters": p,
              for n, p in [(200, 10_560), (400, 41_110), (800, 162_210), (1600, 644_410)]]
 
 
+# Ten points like those of chapter 3's polynomial example, roughly on y = 2x.
+POINTS_X = [0.7, 1.1, 1.6, 2.0, 2.4, 2.9, 3.4, 3.9, 4.4, 4.9]
+POINTS_Y = [1.8, 2.4, 3.3, 3.9, 4.9, 5.6, 7.0, 7.6, 8.9, 10.0]
+
+
 def every_figure() -> list[Figure]:
     rng = np.random.default_rng(1)
     pictures = rng.uniform(size=(3, 784))
@@ -42,6 +47,17 @@ def every_figure() -> list[Figure]:
                                [rng.normal(size=(1, 4)), rng.normal(size=(1, 2))]),
         plotting.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0}),
         plotting.gradient_cost(COST_ROWS),
+        plotting.curves({"a": [0.5, 0.6], "b": [0.4, 0.7]}, percent=True,
+                        reference={"original": 0.6}),
+        plotting.curves({"cost": [2.0, 1.0, 0.5]}, logy=True, start=10),
+        plotting.neuron_learning([0.8, 0.5, 0.2], [0.3, 0.1, 0.02], title="t"),
+        plotting.softmax_bars([2.5, -1, 3.2, 0.5]),
+        plotting.polynomial_fit(POINTS_X, POINTS_Y),
+        plotting.gaussians({"wide": 22.4, "narrow": 1.22}),
+        plotting.activations(),
+        plotting.accuracy_vs_size({"net": [(100, 0.7), (1000, 0.9)]}, logx=True,
+                                  reference={"svm": 0.94}),
+        plotting.digit_rotation(pictures[0]),
     ]
 
 
@@ -348,3 +364,256 @@ def test_gradient_cost_plots_both_times_on_log_log_axes_with_their_fitted_power_
 def test_gradient_cost_rejects_rows_it_cannot_plot_or_fit(rows, message):
     with pytest.raises(ValueError, match=message):
         plotting.gradient_cost(rows)
+
+
+# --- chapter 3 -------------------------------------------------------------------------------
+
+def tick_texts(ax, axis: str = "y") -> list[str]:
+    """The labels of an axis's visible major ticks, as drawn."""
+    ax.figure.draw_without_rendering()
+    low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    ticks = ax.yaxis.get_major_ticks() if axis == "y" else ax.xaxis.get_major_ticks()
+    return [tick.label1.get_text() for tick in ticks
+            if min(low, high) <= tick.get_loc() <= max(low, high)]
+
+
+def test_curves_draws_each_series_against_its_epochs_from_start():
+    cost = [0.52, 0.51, 0.49, 0.50]
+    fig = plotting.curves({"training cost": cost}, start=201, title="Cost on the training data")
+    (ax,) = fig.axes
+    (line,) = ax.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), [201, 202, 203, 204])
+    np.testing.assert_array_equal(line.get_ydata(), cost)
+    assert ax.get_xlim() == (201, 204)
+    assert ax.get_yscale() == "linear" and ax.get_xlabel() == "epoch"
+    # one series and no y label: the series names the axis and no legend is needed
+    assert ax.get_ylabel() == "training cost" and ax.get_legend() is None
+    assert ax.get_title() == "Cost on the training data"
+
+
+def test_curves_in_percent_scales_fractions_and_labels_every_curve_and_reference():
+    test, train = [0.80, 0.82, 0.8227], [0.9, 0.99, 1.0]
+    fig = plotting.curves({"test": test, "training": train}, percent=True, ylabel="accuracy",
+                          reference={"original": 0.8227}, xlabel="epoch of training")
+    (ax,) = fig.axes
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+    np.testing.assert_allclose(solid[0].get_ydata(), [80.0, 82.0, 82.27])
+    np.testing.assert_allclose(solid[1].get_ydata(), [90.0, 99.0, 100.0])
+    np.testing.assert_array_equal(solid[0].get_xdata(), [1, 2, 3])  # start=1 by default
+    assert solid[0].get_color() != solid[1].get_color()
+    (dashed,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert list(dashed.get_ydata()) == pytest.approx([82.27, 82.27])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["test", "training", "original: 82.27 %"]
+    assert ax.get_ylabel() == "accuracy" and ax.get_xlabel() == "epoch of training"
+    labels = tick_texts(ax)
+    assert labels and all(label.endswith(" %") for label in labels)
+
+
+def test_curves_on_a_log_axis_keep_their_values_and_write_plain_ticks():
+    costs = {"eta = 0.025": [0.88, 0.6, 0.34], "eta = 2.5": [0.93, 1.14, 0.86]}
+    fig = plotting.curves(costs, logy=True, ylabel="training cost", start=0,
+                          reference={"lowest": 0.32})
+    (ax,) = fig.axes
+    assert ax.get_yscale() == "log"
+    lines = ax.get_lines()
+    np.testing.assert_array_equal(lines[0].get_ydata(), costs["eta = 0.025"])
+    np.testing.assert_array_equal(lines[1].get_xdata(), [0, 1, 2])
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "lowest: 0.32"
+    labels = [label for label in tick_texts(ax) if label]
+    assert labels and not any("e" in label or "times" in label for label in labels)
+
+
+@pytest.mark.parametrize("args, message", [
+    (({},), "series must be a non-empty mapping"),
+    (({"a": []},), r"series\['a'\] must be a non-empty list of per-epoch values"),
+    (({"a": [1.0, np.nan]},), r"series\['a'\] must hold finite numbers"),
+    (({"a": [0.5, 95.0]}, {"percent": True}), r"series\['a'\] values must be a fraction"),
+    (({"a": [1.0, 0.0]}, {"logy": True}), r"series\['a'\] must be positive for a log"),
+    (({"a": [1.0]}, {"start": 1.5}), "start must be an integer"),
+    (({"a": [1.0]}, {"reference": {"b": -1.0}, "logy": True}),
+     r"reference\['b'\] must be a finite positive number"),
+    (({"a": [0.5]}, {"reference": {"b": 82.0}, "percent": True}),
+     r"reference\['b'\] must be a fraction"),
+    (({"a": [1.0]}, {"reference": 0.5}), "reference must be a non-empty mapping"),
+])
+def test_curves_rejects_bad_arguments(args, message):
+    series, kwargs = args[0], (args[1] if len(args) > 1 else {})
+    with pytest.raises(ValueError, match=message):
+        plotting.curves(series, **kwargs)
+
+
+def test_neuron_learning_draws_output_and_cost_against_the_epoch_from_0():
+    outputs, costs = [0.82, 0.6, 0.3, 0.1], [0.34, 0.18, 0.05, 0.005]
+    fig = plotting.neuron_learning(outputs, costs, title="quadratic cost")
+    out_ax, cost_ax = fig.axes
+    (out_line,), (cost_line,) = out_ax.get_lines(), cost_ax.get_lines()
+    np.testing.assert_array_equal(out_line.get_xdata(), [0, 1, 2, 3])
+    np.testing.assert_array_equal(out_line.get_ydata(), outputs)
+    np.testing.assert_array_equal(cost_line.get_ydata(), costs)
+    assert "output" in out_ax.get_ylabel() and "cost" in cost_ax.get_ylabel()
+    assert out_ax.get_xlabel() == cost_ax.get_xlabel() == "epoch"
+    assert out_ax.get_ylim() == (0, 1) and cost_ax.get_ylim()[0] == 0
+    assert fig._suptitle.get_text() == "quadratic cost"
+
+
+@pytest.mark.parametrize("outputs, costs, message", [
+    ([0.5, 0.4], [0.1], "outputs and costs must have one entry per epoch each"),
+    ([0.5, 1.5], [0.1, 0.1], r"outputs must be a sigmoid neuron's outputs, in \[0, 1\]"),
+    ([0.5], [-0.1], "costs must be non-negative"),
+    ([], [], "outputs must be a non-empty list"),
+])
+def test_neuron_learning_rejects_mismatched_or_impossible_values(outputs, costs, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.neuron_learning(outputs, costs)
+
+
+def test_softmax_bars_are_the_softmax_in_percent_and_sum_to_100():
+    z = [2.5, -1.0, 3.2, 0.5]
+    fig = plotting.softmax_bars(z)
+    (ax,) = fig.axes
+    heights = np.array([bar.get_height() for bar in ax.patches])
+    np.testing.assert_allclose(heights, 100 * softmax(z))
+    assert heights.sum() == pytest.approx(100.0)
+    # every bar is labelled with its value, and its z written under it
+    assert {f"{h:.1f} %" for h in heights} <= {t.get_text() for t in ax.texts}
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "$z_{1} = 2.5$", "$z_{2} = -1$", "$z_{3} = 3.2$", "$z_{4} = 0.5$"]
+    # adding a constant to every z changes nothing; a huge z does not overflow
+    shifted = plotting.softmax_bars(np.add(z, 1000.0)).axes[0]
+    np.testing.assert_allclose([bar.get_height() for bar in shifted.patches], heights)
+    with pytest.raises(ValueError, match="z must hold finite numbers"):
+        plotting.softmax_bars([1.0, np.inf])
+
+
+def test_polynomial_fit_passes_through_every_point_and_draws_the_least_squares_line():
+    fig = plotting.polynomial_fit(POINTS_X, POINTS_Y)
+    poly_ax, line_ax = fig.axes
+    for ax in (poly_ax, line_ax):
+        (points,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+        np.testing.assert_array_equal(points.get_xdata(), POINTS_X)
+        np.testing.assert_array_equal(points.get_ydata(), POINTS_Y)
+    (poly,) = [line for line in poly_ax.get_lines() if line.get_marker() != "o"]
+    x, y = np.asarray(poly.get_xdata()), np.asarray(poly.get_ydata())
+    at_points = np.isin(x, POINTS_X)
+    assert at_points.sum() == len(POINTS_X)  # the curve is computed exactly at every point
+    np.testing.assert_allclose(y[at_points], POINTS_Y, atol=1e-8)
+    assert "degree-9" in poly_ax.get_title() and "every point" in poly_ax.get_title()
+    (line,) = [line for line in line_ax.get_lines() if line.get_marker() != "o"]
+    slope, intercept = np.polyfit(POINTS_X, POINTS_Y, 1)
+    lx = np.asarray(line.get_xdata())
+    np.testing.assert_allclose(line.get_ydata(), slope * lx + intercept)
+    assert f"{slope:.2f}x" in line_ax.get_title()
+    # a lower degree is fitted by least squares and no longer passes through the points
+    lower = plotting.polynomial_fit(POINTS_X, POINTS_Y, degree=3).axes[0]
+    assert "every point" not in lower.get_title()
+
+
+@pytest.mark.parametrize("x, y, degree, message", [
+    ([1, 2, 3], [1, 2], 2, "x and y must have one entry per point each"),
+    ([1, 1, 3], [1, 2, 3], 2, "x must hold at least two distinct values"),
+    ([1, 2, 3], [1, 2, 3], 3, "degree must be at most 2"),
+    ([1, 2, 3], [1, 2, 3], 0, "degree must be an integer >= 1"),
+    ([1, 2, 3], [1, np.nan, 3], 2, "y must hold finite numbers"),
+])
+def test_polynomial_fit_rejects_bad_points_and_degrees(x, y, degree, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.polynomial_fit(x, y, degree=degree)
+
+
+def test_gaussians_are_normal_densities_with_area_1_and_the_given_std():
+    stds = {"N(0, 1) weights": np.sqrt(501), "N(0, 1/n_in) weights": np.sqrt(1.5)}
+    fig = plotting.gaussians(stds, xlim=30)
+    (ax,) = fig.axes
+    lines = ax.get_lines()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(stds)
+    for line, std in zip(lines, stds.values()):
+        z, p = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+        assert np.trapezoid(p, z) == pytest.approx(1.0, abs=1e-4)
+        assert np.sqrt(np.trapezoid(z**2 * p, z)) == pytest.approx(std, rel=1e-3)
+        assert np.trapezoid(z * p, z) == pytest.approx(0.0, abs=1e-9)  # centred on 0
+        assert p.max() == pytest.approx(1 / (std * np.sqrt(2 * np.pi)), rel=1e-3)
+    assert ax.get_xlim() == (-30, 30)
+    # the axis reaches 0.4 even for a lone, flat curve, so it looks flat
+    alone = plotting.gaussians({"wide": np.sqrt(501)}).axes[0]
+    assert alone.get_ylim()[1] >= 0.4
+    tall = plotting.gaussians({"tall": 0.5}).axes[0]
+    assert tall.get_ylim()[1] > 1 / (0.5 * np.sqrt(2 * np.pi))
+
+
+def test_gaussians_rejects_bad_stds_and_xlim():
+    with pytest.raises(ValueError, match=r"stds\['a'\] must be a finite positive number"):
+        plotting.gaussians({"a": 0.0})
+    with pytest.raises(ValueError, match="stds must be a non-empty mapping"):
+        plotting.gaussians({})
+    with pytest.raises(ValueError, match="xlim must be a finite positive number"):
+        plotting.gaussians({"a": 1.0}, xlim=-3)
+
+
+def test_activations_draws_each_function_in_its_own_panel():
+    fig = plotting.activations()
+    assert [ax.get_title() for ax in fig.axes] == ["sigmoid", "tanh", "rectified linear (ReLU)"]
+    expected = [expit, np.tanh, lambda z: np.maximum(z, 0)]
+    for ax, f in zip(fig.axes, expected):
+        curve = ax.get_lines()[0]
+        z = np.asarray(curve.get_xdata())
+        assert (z.min(), z.max()) == (-5.0, 5.0)
+        np.testing.assert_allclose(curve.get_ydata(), f(z))
+        assert ax.get_xlabel() == "$z$"
+    (ax,) = plotting.activations(["identity"]).axes
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), ax.get_lines()[0].get_xdata())
+    with pytest.raises(ValueError, match="names must hold only"):
+        plotting.activations(["sigmoid", "softmax"])
+    with pytest.raises(ValueError, match="names must be a non-empty list"):
+        plotting.activations("relu")
+
+
+def test_accuracy_vs_size_draws_percent_against_sizes_in_order_with_a_log_option():
+    net = [(1000, 0.8885), (100, 0.6909), (50000, 0.9597)]  # out of order on purpose
+    svm = [(100, 0.2507), (50000, 0.9448)]
+    fig = plotting.accuracy_vs_size({"network": net, "SVM": svm}, reference={"x": 0.95})
+    (ax,) = fig.axes
+    network, support, reference = ax.get_lines()
+    np.testing.assert_array_equal(network.get_xdata(), [100, 1000, 50000])
+    np.testing.assert_allclose(network.get_ydata(), [69.09, 88.85, 95.97])
+    np.testing.assert_allclose(support.get_ydata(), [25.07, 94.48])
+    assert network.get_marker() == "o" and network.get_color() != support.get_color()
+    assert reference.get_linestyle() == "--" and reference.get_ydata()[0] == pytest.approx(95)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["network", "SVM", "x: 95.00 %"]
+    assert ax.get_xscale() == "linear"
+    assert "50,000" in tick_texts(ax, "x") and tick_texts(ax)[-1].endswith(" %")
+    logged = plotting.accuracy_vs_size({"network": net}, logx=True).axes[0]
+    assert logged.get_xscale() == "log"
+    assert {"100", "1,000", "10,000"} <= set(tick_texts(logged, "x"))
+
+
+@pytest.mark.parametrize("series, message", [
+    ({}, "series must be a non-empty mapping"),
+    ({"a": [100, 0.9]}, r"series\['a'\] must be a non-empty list of \(n_train, accuracy\)"),
+    ({"a": [(100, 90.0)]}, r"series\['a'\] accuracies must be a fraction"),
+    ({"a": [(0, 0.9)]}, r"series\['a'\] training-set sizes must be a finite positive"),
+])
+def test_accuracy_vs_size_rejects_bad_series(series, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.accuracy_vs_size(series)
+
+
+def test_digit_rotation_shows_the_digit_and_its_copy_rotated_by_expand(images):
+    from nnbook.expand import rotate
+
+    digit = images[3]
+    fig = plotting.digit_rotation(digit, degrees=-20)
+    before, after = [ax.get_images()[0].get_array() for ax in fig.axes]
+    np.testing.assert_array_equal(before, digit.reshape(28, 28))
+    np.testing.assert_allclose(after, rotate(digit[np.newaxis], -20)[0].reshape(28, 28))
+    assert not np.allclose(before, after)
+    assert [ax.get_title() for ax in fig.axes] == ["original", "rotated by -20°"]
+    assert plotting.digit_rotation(digit).axes[1].get_title() == "rotated by 15°"
+
+
+def test_digit_rotation_rejects_several_digits_and_bad_angles(images):
+    with pytest.raises(ValueError, match="image must be one digit"):
+        plotting.digit_rotation(images[:2])
+    for bad in (np.nan, "15", True):
+        with pytest.raises(ValueError, match="degrees must be a finite number"):
+            plotting.digit_rotation(images[0], degrees=bad)
