@@ -4,8 +4,10 @@ One idea per module:
 
 * :mod:`nnbook.data` -- MNIST from the original IDX files: find or download, verify, parse, split.
 * :mod:`nnbook.activations`, :mod:`nnbook.costs`, :mod:`nnbook.initializers` -- the pieces of a network.
+* :mod:`nnbook.regularizers` -- the L2 and L1 terms of chapter 3: their cost, gradient and step.
 * :mod:`nnbook.network` -- the fully connected network: feedforward and backpropagation.
 * :mod:`nnbook.train` -- mini-batch stochastic gradient descent and the :class:`~nnbook.train.History` it returns.
+* :mod:`nnbook.schedules` -- chapter 3's no-improvement-in-n rules: early stopping, halving eta.
 * :mod:`nnbook.gradcheck` -- finite-difference gradients, to check backpropagation against (chapter 2).
 * :mod:`nnbook.reference`, :mod:`nnbook.speed` -- the original's per-example backpropagation, kept
   only to be timed, and the chapter 2 timings: backprop versus finite differences, matrix versus loop.

@@ -1,7 +1,8 @@
 """Cost functions: the cost of one example, C_x = fn(a, y), and the output error delta^L (BP1).
 
 Chapter 1 uses the quadratic cost; chapter 3 introduces the cross-entropy to avoid the learning
-slowdown of saturated sigmoid outputs. As in the book, a cost is an object with two methods:
+slowdown of saturated sigmoid outputs, and the log-likelihood cost for a softmax output layer.
+As in the book, a cost is an object with two methods:
 
 * ``fn(a, y)``: the cost of each example, given outputs ``a`` and targets ``y`` of shape (m, n_L);
   returns shape (m,).
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.activations import Activation, Sigmoid, sigmoid
+from nnbook.activations import Activation, Sigmoid, Softmax, sigmoid
 
 
 class QuadraticCost:
@@ -63,11 +64,71 @@ class CrossEntropyCost:
         return a - y
 
 
-COSTS = {c.name: c for c in (QuadraticCost, CrossEntropyCost)}
+class LogLikelihoodCost:
+    """The log-likelihood cost of a softmax output layer, equation (80): C_x = -ln a_y.
+
+    a_y is the output of the neuron for the right class y, read as the probability the network
+    gives to it. With one-hot targets this is -sum_j y_j ln a_j, the form computed here (terms
+    0 * ln 0 are taken as 0), so a saturated output that is right costs nothing instead of NaN,
+    and one that gives the right class probability 0 costs +inf.
+
+    With softmax outputs, BP1 becomes delta^L = a^L - y (a problem of chapter 3; equations 81
+    and 82 are the gradients it gives): no f'(z), so no learning slowdown, as for the
+    cross-entropy with sigmoid outputs.
+    (For targets whose rows do not sum to 1, the derivative of -sum_j y_j ln a_j is
+    a^L sum_j y_j - y; the code uses that form, which is a^L - y for one-hot rows exactly.)
+    Other output activations are refused.
+    """
+
+    name = "log-likelihood"
+
+    @staticmethod
+    def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(y > 0, -y * np.log(a), 0.0)
+        return np.sum(terms, axis=1)
+
+    @staticmethod
+    def delta(z, a, y, activation: Activation = sigmoid) -> np.ndarray:
+        if not isinstance(activation, Softmax):
+            raise ValueError(
+                f"LogLikelihoodCost.delta assumes softmax output neurons; got {activation!r}"
+            )
+        return a * np.sum(y, axis=1, keepdims=True) - y
+
+
+COSTS = {c.name: c for c in (QuadraticCost, CrossEntropyCost, LogLikelihoodCost)}
+
+
+def check_output(cost, activation: Activation) -> None:
+    """Raise ValueError unless ``cost`` can compute BP1 for output neurons ``activation``.
+
+    * cross-entropy: sigmoid outputs only (its delta^L = a - y, equation 66, is derived for them);
+    * log-likelihood: softmax outputs only (its delta^L = a - y is derived for them);
+    * quadratic: any element-wise activation (its delta^L = (a - y) * f'(z^L) needs f'); not
+      the softmax, which has no element-wise derivative.
+
+    A cost of your own is not checked: its ``delta`` decides.
+    """
+    kind = cost if isinstance(cost, type) else type(cost)  # a class, or an instance of one
+    required = {CrossEntropyCost: Sigmoid, LogLikelihoodCost: Softmax}.get(kind)
+    if required is not None and not isinstance(activation, required):
+        raise ValueError(
+            f"cost={cost.name!r} assumes {required.name} output neurons; got "
+            f"output_activation={activation.name!r}"
+            + (". Pass output_activation='sigmoid' to keep other hidden neurons"
+               if required is Sigmoid else "")
+        )
+    if kind is QuadraticCost and not activation.elementwise:
+        raise ValueError(
+            f"cost='quadratic' needs element-wise output neurons (BP1 multiplies by f'(z^L)); got "
+            f"output_activation={activation.name!r}: use cost='log-likelihood' with softmax outputs"
+        )
 
 
 def get(cost):
-    """Return the cost class named ``cost`` ("quadratic", "cross-entropy"), or ``cost`` itself."""
+    """Return the cost class named ``cost`` ("quadratic", "cross-entropy", "log-likelihood"),
+    or ``cost`` itself."""
     if isinstance(cost, str):
         try:
             return COSTS[cost]

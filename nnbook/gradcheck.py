@@ -34,6 +34,7 @@ import math
 
 import numpy as np
 
+from nnbook import regularizers
 from nnbook.train import _check_positive_int, _check_rate
 
 
@@ -49,7 +50,8 @@ def _require_float64(net) -> None:
         )
 
 
-def _options(lmbda, n, h=None):
+def _options(lmbda, n, h=None, regularization="L2"):
+    regularizers.get(regularization)
     lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
     if n is not None:
         n = _check_positive_int("n", n)
@@ -86,9 +88,10 @@ def _partial(cost, p: np.ndarray, index, h: float) -> float:
     return (up - down) / float(up_value - down_value)
 
 
-def numerical_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None,
-                       h: float = 1e-5) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The gradient of ``net.total_cost(x, y, lmbda, n)`` by central differences, one parameter at a time.
+def numerical_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None, h: float = 1e-5,
+                       regularization: str = "L2") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The gradient of ``net.total_cost(x, y, lmbda, n, regularization)`` by central differences,
+    one parameter at a time.
 
     Parameters
     ----------
@@ -96,9 +99,11 @@ def numerical_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None,
         A float64 network; its parameters are nudged in place and restored exactly.
     x, y : arrays
         Inputs of shape (m, n_in), one example per row; integer labels or targets (m, n_out).
-    lmbda, n : float, int or None
-        The L2 term (lmbda / 2n) sum w^2 of :meth:`~nnbook.network.Network.total_cost`; ``n``
-        (the training-set size) defaults to the number of rows of ``x``.
+    lmbda, n, regularization : float, int or None, "L2" or "L1"
+        The term (lmbda / 2n) sum w^2 (L2) or (lmbda / n) sum |w| (L1) of
+        :meth:`~nnbook.network.Network.total_cost`; ``n`` (the training-set size) defaults to
+        the number of rows of ``x``. (|w| has a kink at w = 0: a difference across it
+        measures neither side's slope, so check L1 away from zero weights.)
     h : float
         The step of the central difference (*); its error is O(h^2) plus rounding of order
         1e-16 |C| / h, smallest near h = 1e-5 in float64.
@@ -111,11 +116,11 @@ def numerical_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None,
         :func:`directional_check` on large ones.
     """
     _require_float64(net)
-    lmbda, n, h = _options(lmbda, n, h)
+    lmbda, n, h = _options(lmbda, n, h, regularization)
     x, y = _data(net, x, y)
 
     def cost() -> float:
-        return net.total_cost(x, y, lmbda, n)
+        return net.total_cost(x, y, lmbda, n, regularization)
 
     def partials(p: np.ndarray) -> np.ndarray:
         g = np.empty_like(p)
@@ -126,26 +131,28 @@ def numerical_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None,
     return [partials(b) for b in net.biases], [partials(w) for w in net.weights]
 
 
-def analytic_gradient(net, x, y, *, lmbda: float = 0.0,
-                      n: int | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The gradient of the same ``total_cost`` by backpropagation: BP1-BP4 plus the L2 term.
+def analytic_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None,
+                      regularization: str = "L2") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The gradient of the same ``total_cost`` by backpropagation: BP1-BP4 plus the regularization term.
 
     :meth:`~nnbook.network.Network.backprop` differentiates the mean cost C_0 over the rows of
     ``x``; the regularised cost C = C_0 + (lmbda / 2n) sum w^2 (equation 87) adds (lmbda / n) w
-    to each weight's derivative (equation 88) and nothing to the biases'. ``n`` defaults to the
-    number of rows of ``x``, as in ``total_cost``. Works for any dtype.
+    to each weight's derivative (equation 88) and nothing to the biases'; with L1,
+    C = C_0 + (lmbda / n) sum |w| (equation 95) adds (lmbda / n) sgn(w) (equation 96). ``n``
+    defaults to the number of rows of ``x``, as in ``total_cost``. Works for any dtype.
     """
-    lmbda, n, _ = _options(lmbda, n)
+    lmbda, n, _ = _options(lmbda, n, None, regularization)
     x, y = _data(net, x, y)
     nabla_b, nabla_w = net.backprop(x, y)
     if lmbda:
         n = x.shape[0] if n is None else n
-        nabla_w = [nw + (lmbda / n) * w for nw, w in zip(nabla_w, net.weights)]
+        prime = regularizers.get(regularization).prime
+        nabla_w = [nw + prime(w, lmbda, n) for nw, w in zip(nabla_w, net.weights)]
     return list(nabla_b), list(nabla_w)
 
 
 def directional_check(net, x, y, *, rng=None, h: float = 1e-5, lmbda: float = 0.0,
-                      n: int | None = None) -> tuple[float, float]:
+                      n: int | None = None, regularization: str = "L2") -> tuple[float, float]:
     """The derivative of the cost along one random direction, by differences and by backprop.
 
     Draws a unit vector v over all parameters at once (standard normal entries in the order of
@@ -159,7 +166,7 @@ def directional_check(net, x, y, *, rng=None, h: float = 1e-5, lmbda: float = 0.
     The network must be float64; its parameters are restored exactly.
     """
     _require_float64(net)
-    lmbda, n, h = _options(lmbda, n, h)
+    lmbda, n, h = _options(lmbda, n, h, regularization)
     x, y = _data(net, x, y)
     rng = np.random.default_rng(rng)
     params = net.parameters()
@@ -171,16 +178,16 @@ def directional_check(net, x, y, *, rng=None, h: float = 1e-5, lmbda: float = 0.
     try:
         for p, s, d in zip(params, saved, v):
             np.add(s, h * d, out=p)
-        up = net.total_cost(x, y, lmbda, n)
+        up = net.total_cost(x, y, lmbda, n, regularization)
         for p, s, d in zip(params, saved, v):
             np.subtract(s, h * d, out=p)
-        down = net.total_cost(x, y, lmbda, n)
+        down = net.total_cost(x, y, lmbda, n, regularization)
     finally:
         for p, s in zip(params, saved):
             p[...] = s
     numeric = (up - down) / (2 * h)
 
-    nabla_b, nabla_w = analytic_gradient(net, x, y, lmbda=lmbda, n=n)
+    nabla_b, nabla_w = analytic_gradient(net, x, y, lmbda=lmbda, n=n, regularization=regularization)
     grads = [g for pair in zip(nabla_w, nabla_b) for g in pair]  # the order of parameters()
     analytic = sum(float(np.sum(g * d)) for g, d in zip(grads, v))
     return float(numeric), float(analytic)
@@ -231,8 +238,8 @@ def _norm(v: np.ndarray) -> float:
 def check(net, x, y, **kw) -> list[dict]:
     """Compare :func:`numerical_gradient` with :func:`analytic_gradient`, layer by layer.
 
-    Keyword arguments (``lmbda``, ``n``, ``h``) go to :func:`numerical_gradient`; ``lmbda``
-    and ``n`` also to :func:`analytic_gradient`. Returns one row per layer and kind of parameter,
+    Keyword arguments (``lmbda``, ``n``, ``h``, ``regularization``) go to
+    :func:`numerical_gradient`; all but ``h`` also to :func:`analytic_gradient`. Returns one row per layer and kind of parameter,
     weights then biases, in the order of :meth:`~nnbook.network.Network.parameters`::
 
         {"layer": l, "parameter": "weights" | "biases", "count": number of entries,
@@ -241,9 +248,10 @@ def check(net, x, y, **kw) -> list[dict]:
     ``layer`` is the book's layer number l, counting the input layer as layer 1: the first row
     is for w^2 (``net.weights[0]``), the last for w^L and b^L.
     """
-    unknown = set(kw) - {"lmbda", "n", "h"}
+    unknown = set(kw) - {"lmbda", "n", "h", "regularization"}
     if unknown:
-        raise ValueError(f"check takes the keyword arguments lmbda, n and h; got {sorted(unknown)}")
+        raise ValueError(f"check takes the keyword arguments lmbda, n, h and regularization; "
+                         f"got {sorted(unknown)}")
     numeric_b, numeric_w = numerical_gradient(net, x, y, **kw)
     kw.pop("h", None)
     analytic_b, analytic_w = analytic_gradient(net, x, y, **kw)

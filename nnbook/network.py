@@ -10,6 +10,11 @@ nnbook stacks a mini-batch of m examples as the *rows* of a matrix, so the same 
     A^l = sigma(A^{l-1} (w^l)^T + b^l)        A^l has shape (m, n_l)
 
 and one matrix product per layer processes the whole mini-batch (chapter 2's closing problem).
+
+Chapter 3 adds options, all off by default so that the chapter 1 and 2 network is unchanged: a
+different output neuron (``output_activation``, e.g. a softmax layer), the log-likelihood cost,
+L1 regularization, momentum and dropout (the last three are arguments of
+:meth:`Network.update_mini_batch`, which :func:`nnbook.train.sgd` passes on).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nnbook import activations, costs, initializers
+from nnbook import activations, costs, initializers, regularizers
 from nnbook.data import one_hot
 
 
@@ -30,9 +35,16 @@ class Network:
     sizes : sequence of int
         Neurons per layer, input first: ``[784, 30, 10]`` is chapter 1's digit network.
     cost : cost class or name
-        ``"quadratic"`` (chapter 1, the default) or ``"cross-entropy"``; see :mod:`nnbook.costs`.
+        ``"quadratic"`` (chapter 1, the default), ``"cross-entropy"`` or ``"log-likelihood"``
+        (chapter 3); see :mod:`nnbook.costs`.
     activation : Activation or name
-        The neuron used in every layer; the sigmoid by default.
+        The neuron of the hidden layers (and, by default, of the output layer): ``"sigmoid"``
+        (the default), ``"tanh"``, ``"relu"`` or ``"identity"``.
+    output_activation : Activation or name, optional
+        The neuron of the output layer. By default ``"softmax"`` with the log-likelihood cost
+        and ``activation`` otherwise. The cross-entropy cost needs sigmoid outputs and the
+        log-likelihood cost softmax outputs; other combinations raise ValueError here, when
+        the network is built (:func:`nnbook.costs.check_output`).
     init : "large", "scaled" or callable ``(shape, rng) -> array``
         Weight initialisation (:mod:`nnbook.initializers`); chapter 1 draws every weight from
         N(0, 1) ("large"). Biases are always drawn from N(0, 1); the input layer has none.
@@ -43,7 +55,7 @@ class Network:
     """
 
     def __init__(self, sizes: Sequence[int], *, cost="quadratic", activation="sigmoid",
-                 init="large", rng=None, dtype=np.float64):
+                 output_activation=None, init="large", rng=None, dtype=np.float64):
         sizes = list(sizes)
         if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in sizes):
             raise ValueError(
@@ -52,6 +64,15 @@ class Network:
         self.sizes = [int(n) for n in sizes]
         self.cost = costs.get(cost)
         self.activation = activations.get(activation)
+        if not self.activation.elementwise:
+            raise ValueError(
+                f"activation is the neuron of the hidden layers and must act element-wise; got "
+                f"{self.activation.name!r}. For a softmax output layer pass output_activation='softmax'"
+            )
+        if output_activation is None:
+            output_activation = "softmax" if self.cost is costs.LogLikelihoodCost else self.activation
+        self.output_activation = activations.get(output_activation)
+        costs.check_output(self.cost, self.output_activation)
         self.dtype = np.dtype(dtype)
         rng = np.random.default_rng(rng)
         draw = initializers.get(init)
@@ -71,8 +92,25 @@ class Network:
         return sum(p.size for p in self.parameters())
 
     def __repr__(self) -> str:
+        output = ("" if self.output_activation is self.activation
+                  else f", output_activation={self.output_activation.name!r}")
         return (f"Network({self.sizes}, cost={self.cost.name!r}, "
-                f"activation={self.activation.name!r}, dtype={self.dtype.name})")
+                f"activation={self.activation.name!r}{output}, dtype={self.dtype.name})")
+
+    def activation_functions(self, masks=None) -> list[activations.Activation]:
+        """The activation function f of each layer of weights, in order: ``activation`` in the
+        hidden layers, ``output_activation`` in the last one.
+
+        ``masks`` (dropout, chapter 3) holds one array per hidden layer, of shape (m, n_l) or
+        (n_l,): hidden layer l then outputs f(z) * masks[l] (:class:`nnbook.activations.Masked`).
+        """
+        hidden = [self.activation] * (len(self.weights) - 1)
+        if masks is not None:
+            if len(masks) != len(hidden):
+                raise ValueError(f"masks must hold one array per hidden layer ({len(hidden)}); "
+                                 f"got {len(masks)}")
+            hidden = [activations.Masked(f, mask) for f, mask in zip(hidden, masks)]
+        return hidden + [self.output_activation]
 
     # ---- input checks -------------------------------------------------------------------------
 
@@ -105,47 +143,50 @@ class Network:
     def feedforward(self, x) -> np.ndarray:
         """The output activations a^L for each row of ``x``: shape (m, n_L). Equation (25)."""
         a = self._inputs(x)
-        for w, b in zip(self.weights, self.biases):
-            a = self.activation.fn(a @ w.T + b)  # (m, n_l)
+        for w, b, f in zip(self.weights, self.biases, self.activation_functions()):
+            a = f.fn(a @ w.T + b)  # (m, n_l)
         return a
 
-    def forward(self, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def forward(self, x, masks=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The weighted inputs z^l and activations a^l of every layer, for each row of ``x``.
 
         Returns ``(zs, activations)``: ``zs[i]`` has shape (m, n_{i+1}) for the i-th weight layer,
-        ``activations[0]`` is ``x`` itself and ``activations[i + 1] = f(zs[i])``.
+        ``activations[0]`` is ``x`` itself and ``activations[i + 1] = f(zs[i])``, with f the
+        layer's activation function (:meth:`activation_functions`; ``masks`` are dropout's).
         """
         a = self._inputs(x)
         zs, acts = [], [a]
-        for w, b in zip(self.weights, self.biases):
+        for w, b, f in zip(self.weights, self.biases, self.activation_functions(masks)):
             z = a @ w.T + b  # (m, n_l)
-            a = self.activation.fn(z)
+            a = f.fn(z)
             zs.append(z)
             acts.append(a)
         return zs, acts
 
     # ---- backpropagation ----------------------------------------------------------------------
 
-    def errors(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def errors(self, x, y, masks=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The error delta^l = dC_x/dz^l of every layer, for each row of ``x``: BP1 and BP2.
 
         Returns ``(deltas, activations)``: ``deltas[i]`` has shape (m, n_{i+1}), one row per
         example, for the i-th layer of weights; ``activations`` are those of :meth:`forward`.
-        In the row form used here (the book writes one example as a column):
+        In the row form used here (the book writes one example as a column), with f the
+        activation function of each layer (``fs``; sigma everywhere in chapters 1 and 2):
 
-        * BP1: delta^L = cost.delta(z^L, a^L, y)          (quadratic cost: (a^L - y) * sigma'(z^L))
-        * BP2: delta^l = (delta^{l+1} w^{l+1}) * sigma'(z^l)  (the book: ((w^{l+1})^T delta^{l+1}) . sigma'(z^l))
+        * BP1: delta^L = cost.delta(z^L, a^L, y, f)       (quadratic cost: (a^L - y) * f'(z^L))
+        * BP2: delta^l = (delta^{l+1} w^{l+1}) * f'(z^l)  (the book: ((w^{l+1})^T delta^{l+1}) . sigma'(z^l))
         """
         x = self._inputs(x)
         y = self._targets(y, x.shape[0])
-        zs, acts = self.forward(x)
+        fs = self.activation_functions(masks)
+        zs, acts = self.forward(x, masks)
         deltas = [np.empty(0)] * len(self.weights)
-        deltas[-1] = self.cost.delta(zs[-1], acts[-1], y, self.activation)  # BP1, (m, n_L)
+        deltas[-1] = self.cost.delta(zs[-1], acts[-1], y, fs[-1])  # BP1, (m, n_L)
         for l in range(len(self.weights) - 2, -1, -1):
-            deltas[l] = (deltas[l + 1] @ self.weights[l + 1]) * self.activation.prime(zs[l])  # BP2
+            deltas[l] = (deltas[l + 1] @ self.weights[l + 1]) * fs[l].prime(zs[l])  # BP2
         return deltas, acts
 
-    def backprop(self, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def backprop(self, x, y, masks=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The gradient of the mean cost C = (1/m) sum_x C_x over the rows of ``x``: BP3 and BP4.
 
         Returns ``(nabla_b, nabla_w)``, shaped like ``biases`` and ``weights``. With the errors
@@ -156,27 +197,66 @@ class Network:
 
         so a whole mini-batch costs one matrix product per layer in each direction.
         """
-        deltas, acts = self.errors(x, y)
+        deltas, acts = self.errors(x, y, masks)
         m = acts[0].shape[0]
         nabla_b = [delta.sum(axis=0) / m for delta in deltas]  # BP3, (n_l,)
         nabla_w = [delta.T @ a / m for delta, a in zip(deltas, acts)]  # BP4, (n_l, n_{l-1})
         return nabla_b, nabla_w
 
-    def update_mini_batch(self, x, y, eta: float, lmbda: float = 0.0, n: int | None = None) -> None:
+    def update_mini_batch(self, x, y, eta: float, lmbda: float = 0.0, n: int | None = None, *,
+                          regularization: str = "L2", mu: float = 0.0, velocities=None,
+                          masks=None) -> None:
         """One step of gradient descent on the mini-batch ``(x, y)``, equations (20) and (21).
 
         w -> (1 - eta lmbda / n) w - eta dC/dw,   b -> b - eta dC/db,
 
         where dC/dw is the mean over the mini-batch (the book's (eta/m) sum_x) and the first
         factor is L2 weight decay (chapter 3, equation 93) with n the size of the training set.
+        Chapter 3's variations, all off by default:
+
+        * ``regularization="L1"``: w -> w - (eta lmbda / n) sgn(w) - eta dC/dw (equation 97);
+          see :mod:`nnbook.regularizers`.
+        * ``velocities`` and ``mu``: momentum, equations (107)-(108); see :meth:`momentum_step`.
+        * ``masks``: dropout; see :meth:`activation_functions`.
         """
-        nabla_b, nabla_w = self.backprop(x, y)
-        decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+        nabla_b, nabla_w = self.backprop(x, y, masks)
+        regularizer = regularizers.get(regularization)
+        if mu or velocities is not None:
+            self.momentum_step(nabla_b, nabla_w, eta, lmbda, n, regularizer, mu, velocities)
+            return
         for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
-            if decay != 1.0:
-                w *= decay
+            if lmbda:
+                regularizer.shrink(w, eta, lmbda, n)  # weight decay (93), or L1's step (97)
             w -= eta * nw
             b -= eta * nb
+
+    def momentum_step(self, nabla_b, nabla_w, eta: float, lmbda: float, n: int | None,
+                      regularizer, mu: float, velocities: list[np.ndarray]) -> None:
+        """Momentum-based gradient descent, equations (107) and (108) of chapter 3:
+
+        v -> mu v - eta dC/dp,   p -> p + v
+
+        for every weight and bias p, each with its own velocity v: ``velocities`` holds them in
+        the order of :meth:`parameters` (start with zeros) and is updated in place. ``nabla_b``
+        and ``nabla_w`` are dC_0/db and dC_0/dw from :meth:`backprop`; for the weights the
+        regularizer's term is added, dC/dw = dC_0/dw + (lmbda / n) w for L2 (equation 88) or
+        (lmbda / n) sgn(w) for L1 (equation 96). ``mu`` lies in [0, 1): with mu = 0 this is
+        plain gradient descent (exactly, bit for bit, when lmbda = 0; with lmbda > 0 up to
+        rounding, since weight decay is applied as a gradient term here).
+        """
+        if not 0.0 <= mu < 1.0:
+            raise ValueError(f"mu must be a number in [0, 1); got {mu!r}")
+        params = self.parameters()
+        if velocities is None or len(velocities) != len(params):
+            raise ValueError(f"momentum needs velocities: {len(params)} arrays shaped like "
+                             f"net.parameters(), zeros to start with; got {velocities!r:.60}")
+        grads = []
+        for w, nw, nb in zip(self.weights, nabla_w, nabla_b):
+            grads += [(nw + regularizer.prime(w, lmbda, n)) if lmbda else nw, nb]
+        for p, v, g in zip(params, velocities, grads):
+            v *= mu
+            v -= eta * g  # v -> mu v - eta dC/dp   (107)
+            p += v  # p -> p + v   (108)
 
     # ---- evaluation ---------------------------------------------------------------------------
 
@@ -192,17 +272,26 @@ class Network:
             raise ValueError(f"labels must have shape {predictions.shape}; got {labels.shape}")
         return float(np.mean(predictions == labels))
 
-    def total_cost(self, x, y, lmbda: float = 0.0, n: int | None = None) -> float:
-        """The mean cost over the rows of ``x``, plus the L2 term (lmbda / 2n) sum w^2 (equation 87).
+    def total_cost(self, x, y, lmbda: float = 0.0, n: int | None = None,
+                   regularization: str = "L2") -> float:
+        """The mean cost over the rows of ``x``, plus the regularization term.
 
-        ``n`` is the size of the *training* set (it defaults to the number of rows of ``x``).
+        C = (1/m) sum_x C_x + (lmbda / 2n) sum_w w^2   (``"L2"``, equation 87)
+                            + (lmbda / n) sum_w |w|    (``"L1"``, equation 95, instead)
+
+        ``n`` is the size of the *training* set; it defaults to the number of rows of ``x``.
+        :func:`nnbook.train.sgd` always passes the training set's n, also when it measures the
+        cost of the evaluation data: the term is part of the cost being minimised, whatever set
+        it is measured on. (The original's ``network2.total_cost`` divided by the size of the
+        set evaluated instead, so its L2 term on 10,000 validation images was 5 times that on
+        50,000 training images; we do not reproduce that.)
         """
+        regularizer = regularizers.get(regularization)
         x = self._inputs(x)
         y = self._targets(y, x.shape[0])
         cost = float(np.mean(self.cost.fn(self.feedforward(x), y)))
         if lmbda:
-            n = x.shape[0] if n is None else n
-            cost += 0.5 * lmbda / n * sum(float(np.sum(w * w)) for w in self.weights)
+            cost += regularizer.fn(self.weights, lmbda, x.shape[0] if n is None else n)
         return cost
 
     def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda: float = 0.0,

@@ -4,6 +4,10 @@
 cuts it into mini-batches of ``mini_batch_size`` rows, takes one gradient step per mini-batch
 (:meth:`nnbook.network.Network.update_mini_batch`) and then measures whatever was asked for on the
 evaluation and training data. Everything measured comes back in a :class:`History`.
+
+Chapter 3's additions are options of :func:`sgd`: L1 instead of L2 regularization, momentum
+(the velocities live here, between steps), dropout (masks drawn here for each mini-batch, by
+:func:`dropout_masks`), early stopping and a learning-rate schedule (:mod:`nnbook.schedules`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+
+from nnbook import regularizers
+from nnbook.schedules import EarlyStopping, HalvingSchedule
 
 
 class TrainingDiverged(ArithmeticError):
@@ -22,16 +29,20 @@ class TrainingDiverged(ArithmeticError):
 class History:
     """Per-epoch measurements of one training run; entry i is measured after epoch i + 1.
 
-    Accuracies are fractions in [0, 1]; costs include the L2 term when training used one.
+    Accuracies are fractions in [0, 1]; costs include the L2 (or L1) term when training used
+    one. ``eta`` is the learning rate used in each epoch (it changes only with a schedule).
     ``diverged_at`` is the (1-based) epoch after which the parameters stopped being finite,
-    for runs that asked to record divergence instead of stopping.
+    for runs that asked to record divergence instead of stopping; ``stopped_at`` the epoch after
+    which early stopping or the learning-rate schedule ended training.
     """
 
     evaluation_cost: list[float] = field(default_factory=list)
     evaluation_accuracy: list[float] = field(default_factory=list)
     training_cost: list[float] = field(default_factory=list)
     training_accuracy: list[float] = field(default_factory=list)
+    eta: list[float] = field(default_factory=list)
     diverged_at: int | None = None
+    stopped_at: int | None = None
 
     @property
     def epochs(self) -> int:
@@ -76,6 +87,40 @@ def _check_rate(name: str, value, allow_zero: bool) -> float:
     return v
 
 
+def _check_fraction(name: str, value, what: str) -> float:
+    """A number in [0, 1): momentum's mu, dropout's probability."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number in [0, 1); got {value!r}") from None
+    if not 0.0 <= v < 1.0:  # also refuses NaN
+        raise ValueError(f"{name} must be a number in [0, 1) ({what}); got {value!r}")
+    return v
+
+
+def _check_patience(name: str, value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be None or a positive integer (a number of epochs "
+                         f"without improvement); got {value!r}")
+    return int(value)
+
+
+def dropout_masks(net, m: int, p: float, rng) -> list[np.ndarray]:
+    """Dropout masks for a mini-batch of ``m`` examples: one array (m, n_l) per hidden layer.
+
+    Each entry is drawn independently: 0 with probability ``p`` (the neuron is dropped for that
+    example) and 1/(1 - p) otherwise, so the expected output of every hidden neuron is what it
+    is without dropout ("inverted" dropout) and the trained network is used as it is. The book
+    describes dropping one set of neurons for a whole mini-batch; drawing them per example, as
+    Hinton et al. (2012) and the original's ``network3`` do, is the more common form.
+    """
+    rng = np.random.default_rng(rng)
+    scale = np.dtype(net.dtype).type(1.0 / (1.0 - p))
+    return [(rng.random((m, size)) >= p) * scale for size in net.sizes[1:-1]]
+
+
 def _split(data, name: str):
     try:
         x, y = data
@@ -90,6 +135,9 @@ def _split(data, name: str):
 
 
 def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda: float = 0.0, *,
+        regularization: str = "L2", mu: float = 0.0, dropout: float = 0.0,
+        early_stopping: int | None = None, schedule: int | None = None,
+        eta_floor: float = 1 / 128,
         evaluation_data=None, monitor_evaluation_accuracy: bool = True,
         monitor_evaluation_cost: bool = False, monitor_training_accuracy: bool = False,
         monitor_training_cost: bool = False, rng=None, shuffle: bool = True,
@@ -106,7 +154,26 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     epochs, mini_batch_size, eta : int, int, float
         As in the book: passes over the data, examples per gradient step, learning rate.
     lmbda : float
-        L2 regularisation parameter (chapter 3); 0 switches it off.
+        Regularisation parameter (chapter 3); 0 switches it off.
+    regularization : "L2" or "L1"
+        Weight decay, w -> (1 - eta lmbda / n) w - eta dC_0/dw (equation 93), or L1,
+        w -> w - (eta lmbda / n) sgn(w) - eta dC_0/dw with sgn(0) = 0 (equations 95-97); n is the
+        size of the training set. Monitored costs include the same term, with the same n.
+    mu : float in [0, 1)
+        Momentum coefficient (equations 107-108): v -> mu v - eta dC/dp, p -> p + v for every
+        weight and bias. 0 (the default) is plain gradient descent.
+    dropout : float in [0, 1)
+        The probability of dropping each hidden neuron, for each example of each mini-batch,
+        during training only (inverted dropout: see :func:`dropout_masks`). The masks are drawn
+        from ``rng``, after the epoch's shuffle, so a run is reproducible.
+    early_stopping : int, optional
+        Stop once this many epochs have passed without a new best evaluation accuracy
+        (:class:`nnbook.schedules.EarlyStopping`); ``History.stopped_at`` records when.
+    schedule, eta_floor : int, optional, and float
+        Halve eta each time ``schedule`` epochs pass without a new best evaluation accuracy, and
+        stop once it would fall below ``eta_floor`` times its starting value
+        (:class:`nnbook.schedules.HalvingSchedule`). ``History.eta`` records each epoch's eta.
+        Both rules need ``evaluation_data`` with its accuracy monitored.
     evaluation_data : (images, labels), optional
         Measured after every epoch (the book's ``test_data`` in chapter 1).
     monitor_* : bool
@@ -131,10 +198,25 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     mini_batch_size = _check_positive_int("mini_batch_size", mini_batch_size)
     eta = _check_rate("eta", eta, allow_zero=False)
     lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+    regularizers.get(regularization)
+    mu = _check_fraction("mu", mu, "mu >= 1 lets the velocity grow without bound")
+    dropout = _check_fraction("dropout", dropout, "the probability of dropping a hidden neuron")
+    early_stopping = _check_patience("early_stopping", early_stopping)
+    schedule = _check_patience("schedule", schedule)
+    eta_floor = _check_rate("eta_floor", eta_floor, allow_zero=False)
+    if eta_floor > 1:
+        raise ValueError(f"eta_floor must be a fraction of the starting eta, in (0, 1]; got {eta_floor!r}")
+    if dropout and len(net.sizes) < 3:
+        raise ValueError(f"dropout drops hidden neurons, and Network({net.sizes}) has no hidden layer")
     if evaluation_data is not None:
         x_eval, y_eval = _split(evaluation_data, "evaluation_data")
     elif monitor_evaluation_cost:
         raise ValueError("monitor_evaluation_cost needs evaluation_data")
+    watch_accuracy = evaluation_data is not None and monitor_evaluation_accuracy
+    for name, value in (("early_stopping", early_stopping), ("schedule", schedule)):
+        if value is not None and not watch_accuracy:
+            raise ValueError(f"{name}={value} watches the evaluation accuracy: it needs "
+                             f"evaluation_data and monitor_evaluation_accuracy=True")
     rng = np.random.default_rng(rng)
     n = x.shape[0]
     net._inputs(x[:1])  # fail early on a shape mismatch, before any work
@@ -142,18 +224,25 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     y = net._targets(y, n)  # one-hot once, not once per mini-batch
     labels = np.argmax(y, axis=1)
 
+    velocities = [np.zeros_like(p) for p in net.parameters()] if mu else None
+    stopper = EarlyStopping(early_stopping) if early_stopping else None
+    scheduler = HalvingSchedule(eta, schedule, eta_floor) if schedule else None
     history = History()
     # Overflow is not warned about element by element: the parameters are checked after every
     # epoch, and divergence is reported once, clearly (or recorded, if the caller asked).
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(1, epochs + 1):
+            history.eta.append(eta)
             if shuffle:
                 order = rng.permutation(n)
                 xs, ys = x[order], y[order]
             else:
                 xs, ys = x, y
             for k in range(0, n, mini_batch_size):
-                net.update_mini_batch(xs[k:k + mini_batch_size], ys[k:k + mini_batch_size], eta, lmbda, n)
+                xb, yb = xs[k:k + mini_batch_size], ys[k:k + mini_batch_size]
+                masks = dropout_masks(net, len(xb), dropout, rng) if dropout else None
+                net.update_mini_batch(xb, yb, eta, lmbda, n, regularization=regularization,
+                                      mu=mu, velocities=velocities, masks=masks)
             if not all(np.isfinite(p).all() for p in net.parameters()):
                 if not allow_divergence:
                     raise TrainingDiverged(
@@ -162,15 +251,25 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
                     )
                 history.diverged_at = epoch
                 break
-            if evaluation_data is not None and monitor_evaluation_accuracy:
+            if watch_accuracy:
                 history.evaluation_accuracy.append(net.accuracy(x_eval, y_eval))
             if monitor_evaluation_cost:
-                history.evaluation_cost.append(net.total_cost(x_eval, y_eval, lmbda, n))
+                history.evaluation_cost.append(net.total_cost(x_eval, y_eval, lmbda, n, regularization))
             if monitor_training_accuracy:
                 history.training_accuracy.append(net.accuracy(x, labels))
             if monitor_training_cost:
-                history.training_cost.append(net.total_cost(x, y, lmbda, n))
+                history.training_cost.append(net.total_cost(x, y, lmbda, n, regularization))
+            if stopper is not None and stopper.should_stop(history.evaluation_accuracy[-1]):
+                history.stopped_at = epoch
+            if scheduler is not None:
+                next_eta = scheduler.next_eta(history.evaluation_accuracy[-1])
+                if next_eta is None:
+                    history.stopped_at = epoch
+                else:
+                    eta = next_eta
             if callback is not None:
                 callback(epoch, history)
+            if history.stopped_at is not None:
+                break
     return history
 

@@ -145,7 +145,8 @@ def test_check_passes_its_options_on():
     net, x, y = _problem("quadratic", "tanh")
     rows = check(net, x, y, lmbda=5.0, n=10, h=1e-4)
     assert all(r["relative_error"] < 1e-6 for r in rows)
-    with pytest.raises(ValueError, match=r"check takes the keyword arguments lmbda, n and h; got \['eps'\]"):
+    with pytest.raises(ValueError, match=r"check takes the keyword arguments lmbda, n, h and "
+                                         r"regularization; got \[.eps.\]"):
         check(net, x, y, eps=1e-4)
 
 

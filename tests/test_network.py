@@ -274,9 +274,14 @@ def test_unknown_cost_activation_and_init():
 
 
 def test_cross_entropy_refuses_non_sigmoid_outputs():
-    net = Network([2, 2], cost="cross-entropy", activation="tanh", rng=0)
+    # Refused when the network is built (chapter 3's contract), not at the first backprop.
+    with pytest.raises(ValueError, match="cost='cross-entropy' assumes sigmoid output neurons; "
+                                         "got output_activation='tanh'"):
+        Network([2, 2], cost="cross-entropy", activation="tanh", rng=0)
+    # Its delta still refuses other neurons when called directly.
     with pytest.raises(ValueError, match="assumes sigmoid output neurons"):
-        net.backprop(np.zeros((1, 2)), np.array([1]))
+        costs.CrossEntropyCost.delta(np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)),
+                                     activations.tanh)
 
 
 def test_sigmoid_is_overflow_safe():
@@ -313,3 +318,227 @@ def test_errors_are_the_per_example_derivatives_of_the_cost():
             down = net.total_cost(x, y)
             b[j] += h
             assert deltas[l][0, j] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-10)
+
+
+# ---- chapter 3: every allowed cost and neuron, with and without regularization -------------------
+
+ELEMENTWISE = ["sigmoid", "tanh", "relu", "identity"]
+# (cost, hidden activation, output activation) for every combination a Network accepts.
+ALLOWED = ([("quadratic", hidden, out) for hidden in ELEMENTWISE for out in ELEMENTWISE]
+           + [("cross-entropy", hidden, "sigmoid") for hidden in ELEMENTWISE]
+           + [("log-likelihood", hidden, "softmax") for hidden in ELEMENTWISE])
+H = 1e-5
+
+
+def _away_from_kinks(cost, hidden, output, m=5):
+    """A [4, 5, 3, 3] float64 network and a mini-batch in which no weighted input of a ReLU
+    layer and no weight lies within 100 h of 0, where ReLU and |w| have kinks that a central
+    difference would straddle. Seeds are tried in order, so the choice is deterministic."""
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        net = Network([4, 5, 3, 3], cost=cost, activation=hidden, output_activation=output,
+                      rng=seed + 1000)
+        x = rng.standard_normal((m, 4))
+        y = rng.integers(0, 3, size=m)
+        zs, _ = net.forward(x)
+        fs = net.activation_functions()
+        kinked = [z for z, f in zip(zs, fs) if f.name == "relu"]
+        if all(np.abs(z).min() > 100 * H for z in kinked) and \
+                all(np.abs(w).min() > 100 * H for w in net.weights):
+            return net, x, y
+    raise AssertionError("no seed keeps the inputs away from the kinks")
+
+
+@pytest.mark.parametrize("regularization,lmbda", [("L2", 0.0), ("L2", 3.0), ("L1", 3.0)])
+@pytest.mark.parametrize("cost,hidden,output", ALLOWED)
+def test_backprop_agrees_with_gradcheck_for_every_allowed_network(cost, hidden, output,
+                                                                   regularization, lmbda):
+    from nnbook import gradcheck
+
+    net, x, y = _away_from_kinks(cost, hidden, output)
+    kw = dict(lmbda=lmbda, n=20, regularization=regularization)
+    numeric = gradcheck.numerical_gradient(net, x, y, h=H, **kw)
+    analytic = gradcheck.analytic_gradient(net, x, y, **kw)
+    assert gradcheck.relative_error(numeric, analytic) < 1e-7
+    if lmbda:  # the term is really there: (lmbda / n) w or (lmbda / n) sgn(w)
+        _, plain_w = net.backprop(x, y)
+        term = (lmbda / 20) * (net.weights[0] if regularization == "L2" else np.sign(net.weights[0]))
+        np.testing.assert_allclose(numeric[1][0] - plain_w[0], term, atol=1e-8)
+
+
+def test_softmax_network_outputs_distributions_and_backprop_uses_the_output_neuron():
+    net, x, y = _away_from_kinks("log-likelihood", "tanh", "softmax")
+    a = net.feedforward(x)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0, rtol=1e-14)
+    zs, acts = net.forward(x)
+    np.testing.assert_array_equal(acts[1], np.tanh(zs[0]))
+    np.testing.assert_array_equal(acts[-1], activations.softmax.fn(zs[-1]))
+    deltas, _ = net.errors(x, y)
+    np.testing.assert_array_equal(deltas[-1], acts[-1] - one_hot(y, 3))  # BP1: a - y
+
+
+def test_l1_step_matches_equation_97():
+    rng = np.random.default_rng(3)
+    net = Network([3, 2], rng=4)
+    net.weights[0][0, 0] = 0.0  # sgn(0) = 0: only the gradient moves it
+    x, y = rng.random((5, 3)), rng.integers(0, 2, 5)
+    w0 = net.weights[0].copy()
+    _, nabla_w = net.backprop(x, y)
+    net.update_mini_batch(x, y, eta=0.5, lmbda=5.0, n=100, regularization="L1")
+    np.testing.assert_allclose(net.weights[0], w0 - 0.5 * 5.0 / 100 * np.sign(w0) - 0.5 * nabla_w[0],
+                               rtol=1e-15)
+    assert net.weights[0][0, 0] == -0.5 * nabla_w[0][0, 0]
+
+
+def test_update_mini_batch_refuses_unknown_regularization():
+    net = Network([3, 2], rng=0)
+    with pytest.raises(ValueError, match=r"regularization must be one of \['L1', 'L2'\]; got 'l2'"):
+        net.update_mini_batch(np.zeros((1, 3)), np.array([0]), 0.1, regularization="l2")
+
+
+# ---- momentum -------------------------------------------------------------------------------------
+
+def _velocities(net):
+    return [np.zeros_like(p) for p in net.parameters()]
+
+
+@pytest.mark.parametrize("cost,hidden,output", [("quadratic", "sigmoid", "sigmoid"),
+                                                ("log-likelihood", "relu", "softmax")])
+def test_momentum_with_mu_0_is_plain_gradient_descent_bit_for_bit(cost, hidden, output):
+    net, x, y = _away_from_kinks(cost, hidden, output, m=8)
+    plain = Network([4, 5, 3, 3], cost=cost, activation=hidden, output_activation=output, rng=0)
+    for p, q in zip(plain.parameters(), net.parameters()):
+        p[...] = q
+    velocities = _velocities(net)
+    for _ in range(5):
+        plain.update_mini_batch(x, y, 0.7)
+        net.update_mini_batch(x, y, 0.7, mu=0.0, velocities=velocities)
+    assert all(np.array_equal(p, q) for p, q in zip(plain.parameters(), net.parameters()))
+    assert any(np.abs(v).max() > 0 for v in velocities)
+
+
+def test_momentum_with_mu_0_and_l2_is_plain_weight_decay_up_to_rounding():
+    net, x, y = _away_from_kinks("cross-entropy", "sigmoid", "sigmoid", m=8)
+    plain = Network([4, 5, 3, 3], cost="cross-entropy", rng=0)
+    for p, q in zip(plain.parameters(), net.parameters()):
+        p[...] = q
+    velocities = _velocities(net)
+    for _ in range(5):
+        plain.update_mini_batch(x, y, 0.7, lmbda=5.0, n=50)
+        net.update_mini_batch(x, y, 0.7, lmbda=5.0, n=50, mu=0.0, velocities=velocities)
+    for p, q in zip(plain.parameters(), net.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
+
+
+def test_momentum_step_is_equations_107_and_108():
+    # Two steps by hand on a [1, 1] identity neuron with quadratic cost, x = 1, y = 0:
+    # C = (w + b)^2 / 2 (+ the L2 term lmbda w^2 / 2n), so dC/dw = w + b + (lmbda / n) w and
+    # dC/db = w + b. With w = 1, b = 0.5, eta = 0.1, mu = 0.5, lmbda / n = 0.2:
+    #   step 1: gw = 1.7, gb = 1.5;  v = (-0.17, -0.15);  w = 0.83,  b = 0.35
+    #   step 2: gw = 1.18 + 0.166 = 1.346, gb = 1.18
+    #           v = (0.5 * -0.17 - 0.1346, 0.5 * -0.15 - 0.118) = (-0.2196, -0.193)
+    #           w = 0.6104,  b = 0.157
+    net = Network([1, 1], activation="identity", rng=0)
+    net.weights[0][...] = 1.0
+    net.biases[0][...] = 0.5
+    velocities = _velocities(net)
+    for _ in range(2):
+        net.update_mini_batch(np.array([[1.0]]), np.array([[0.0]]), 0.1, lmbda=2.0, n=10,
+                              mu=0.5, velocities=velocities)
+    assert velocities[0][0, 0] == pytest.approx(-0.2196) and velocities[1][0] == pytest.approx(-0.193)
+    assert net.weights[0][0, 0] == pytest.approx(0.6104) and net.biases[0][0] == pytest.approx(0.157)
+
+
+def test_momentum_rolls_down_a_long_narrow_bowl_faster():
+    # Least squares with a linear neuron: the cost is a quadratic bowl whose curvatures differ
+    # by a factor of about 100 (inputs of scale 1 and 0.1). Plain gradient descent crawls along
+    # the flat direction, momentum (mu = 0.9, same eta) gets to the bottom.
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 2)) * [1.0, 0.1]
+    y = (x @ [2.0, -3.0] + 0.5 + 0.01 * rng.standard_normal(200)).reshape(-1, 1)
+    solution, *_ = np.linalg.lstsq(np.c_[x, np.ones(200)], y, rcond=None)
+
+    def distance(net):
+        return np.linalg.norm(np.r_[net.weights[0].ravel(), net.biases[0]] - solution.ravel())
+
+    nets = {}
+    for mu in (0.0, 0.9):
+        net = Network([2, 1], activation="identity", rng=1)
+        velocities = _velocities(net) if mu else None
+        for _ in range(300):
+            net.update_mini_batch(x, y, 1.0, mu=mu, velocities=velocities)
+        nets[mu] = net
+    assert distance(nets[0.9]) < 1e-3 < 1e-1 < distance(nets[0.0])
+
+
+@pytest.mark.parametrize("mu", [-0.1, 1.0, 1.5, float("nan")])
+def test_momentum_step_refuses_mu_outside_0_1(mu):
+    net = Network([2, 1], rng=0)
+    with pytest.raises(ValueError, match=r"mu must be a number in \[0, 1\)"):
+        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, mu=mu, velocities=_velocities(net))
+
+
+def test_momentum_needs_velocities():
+    net = Network([2, 1], rng=0)
+    with pytest.raises(ValueError, match="momentum needs velocities: 2 arrays shaped like"):
+        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, mu=0.5)
+    with pytest.raises(ValueError, match="momentum needs velocities"):
+        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, mu=0.5, velocities=[np.zeros(1)])
+
+
+# ---- dropout masks in the forward and backward passes -----------------------------------------
+
+def _masked_cost(net, x, y, masks):
+    _, acts = net.forward(x, masks)
+    return float(np.mean(net.cost.fn(acts[-1], net._targets(y, len(x)))))
+
+
+@pytest.mark.parametrize("cost,hidden,output", [("quadratic", "sigmoid", "sigmoid"),
+                                                ("log-likelihood", "tanh", "softmax")])
+def test_backprop_with_dropout_masks_is_the_gradient_of_the_thinned_network(cost, hidden, output):
+    from nnbook import gradcheck
+
+    net, x, y = _away_from_kinks(cost, hidden, output, m=6)
+    rng = np.random.default_rng(5)
+    masks = [(rng.random((6, n)) >= 0.5) * 2.0 for n in (5, 3)]
+    nabla_b, nabla_w = net.backprop(x, y, masks)
+    numeric = []
+    for p in net.parameters():
+        g = np.empty_like(p)
+        for i in np.ndindex(p.shape):
+            g[i] = gradcheck._partial(lambda: _masked_cost(net, x, y, masks), p, i, H)
+        numeric.append(g)
+    analytic = [g for pair in zip(nabla_w, nabla_b) for g in pair]
+    assert gradcheck.relative_error(numeric, analytic) < 1e-7
+    # Without the masks the gradient is clearly different.
+    unmasked_b, unmasked_w = net.backprop(x, y)
+    assert gradcheck.relative_error(nabla_w + nabla_b, unmasked_w + unmasked_b) > 1e-2
+
+
+def test_a_neuron_dropped_for_the_whole_mini_batch_gets_and_gives_nothing():
+    net = Network([4, 5, 3], rng=0)
+    x, y = np.random.default_rng(1).random((6, 4)), np.arange(6) % 3
+    mask = np.array([2.0, 0.0, 2.0, 2.0, 0.0])  # (n_l,): the same neurons for every example
+    nabla_b, nabla_w = net.backprop(x, y, [mask])
+    for j in (1, 4):
+        assert np.all(nabla_w[0][j] == 0) and nabla_b[0][j] == 0  # its incoming weights, bias
+        assert np.all(nabla_w[1][:, j] == 0)  # its outgoing weights
+    _, acts = net.forward(x, [mask])
+    assert np.all(acts[1][:, [1, 4]] == 0)
+
+
+def test_masks_of_ones_change_nothing_bit_for_bit():
+    net, x, y = _away_from_kinks("quadratic", "sigmoid", "sigmoid", m=6)
+    other = Network([4, 5, 3, 3], rng=0)
+    for p, q in zip(other.parameters(), net.parameters()):
+        p[...] = q
+    ones = [np.ones((6, 5)), np.ones((6, 3))]
+    net.update_mini_batch(x, y, 0.5, masks=ones)
+    other.update_mini_batch(x, y, 0.5)
+    assert all(np.array_equal(p, q) for p, q in zip(net.parameters(), other.parameters()))
+
+
+def test_masks_must_match_the_hidden_layers():
+    net = Network([4, 5, 3, 3], rng=0)
+    with pytest.raises(ValueError, match=r"masks must hold one array per hidden layer \(2\); got 1"):
+        net.forward(np.zeros((1, 4)), [np.ones((1, 5))])

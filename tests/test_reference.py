@@ -7,27 +7,35 @@ from nnbook import activations
 from nnbook.network import Network
 from nnbook.reference import backprop_per_example, update_mini_batch_per_example
 
+# (cost, hidden neurons, output neurons; None: the default output for the cost)
 CASES = [
-    ("quadratic", "sigmoid"),
-    ("quadratic", "tanh"),
-    ("quadratic", "relu"),
-    ("quadratic", "identity"),
-    ("cross-entropy", "sigmoid"),
+    ("quadratic", "sigmoid", None),
+    ("quadratic", "tanh", None),
+    ("quadratic", "relu", None),
+    ("quadratic", "identity", None),
+    ("cross-entropy", "sigmoid", None),
+    # chapter 3: softmax output layers, and other hidden neurons under other outputs
+    ("log-likelihood", "sigmoid", None),
+    ("log-likelihood", "tanh", None),
+    ("log-likelihood", "relu", None),
+    ("cross-entropy", "tanh", "sigmoid"),
+    ("quadratic", "relu", "identity"),
 ]
 
 
-def _problem(cost, activation, m, seed=1):
+def _problem(cost, activation, output, m, seed=1):
     rng = np.random.default_rng(seed)
-    net = Network([6, 5, 4, 3], cost=cost, activation=activation, rng=seed + 10)
+    net = Network([6, 5, 4, 3], cost=cost, activation=activation, output_activation=output,
+                  rng=seed + 10)
     x = rng.standard_normal((m, 6))
     y = rng.integers(0, 3, size=m)
     return net, x, y
 
 
 @pytest.mark.parametrize("m", [1, 2, 7, 30])
-@pytest.mark.parametrize("cost,activation", CASES)
-def test_per_example_backprop_equals_the_matrix_form(cost, activation, m):
-    net, x, y = _problem(cost, activation, m)
+@pytest.mark.parametrize("cost,activation,output", CASES)
+def test_per_example_backprop_equals_the_matrix_form(cost, activation, output, m):
+    net, x, y = _problem(cost, activation, output, m)
     got_b, got_w = backprop_per_example(net, x, y)
     want_b, want_w = net.backprop(x, y)
     assert [g.shape for g in got_b] == [b.shape for b in net.biases]
@@ -65,10 +73,10 @@ def test_float32_networks_stay_float32():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("cost,activation", CASES)
-def test_update_mini_batch_per_example_takes_the_same_step(cost, activation):
-    matrix, x, y = _problem(cost, activation, 10)
-    looped, _, _ = _problem(cost, activation, 10)
+@pytest.mark.parametrize("cost,activation,output", CASES)
+def test_update_mini_batch_per_example_takes_the_same_step(cost, activation, output):
+    matrix, x, y = _problem(cost, activation, output, 10)
+    looped, _, _ = _problem(cost, activation, output, 10)
     before = [p.copy() for p in looped.parameters()]
     for _ in range(3):
         matrix.update_mini_batch(x, y, eta=0.5)
