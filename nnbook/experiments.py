@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from nnbook import baselines, profile as profiles, speed
+from nnbook._files import atomic_write
 from nnbook.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
 from nnbook.network import Network
 from nnbook.train import History, sgd
@@ -115,18 +115,6 @@ def run_key(name: str, settings: dict, repeat: int) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _load(path: Path) -> Run | None:
     try:
         d = json.loads(path.read_text())
@@ -139,12 +127,12 @@ def _load(path: Path) -> Run | None:
 def _store(run: Run, path: Path, params: list[np.ndarray] | None) -> None:
     if params is not None:
         arrays = {f"{'wb'[i % 2]}{i // 2}": p for i, p in enumerate(params)}
-        _atomic_write(path.with_suffix(".npz"), lambda f: np.savez(f, **arrays))
+        atomic_write(path.with_suffix(".npz"), lambda f: np.savez(f, **arrays))
     d = {"experiment": run.experiment, "repeat": run.repeat, "settings": run.settings,
          "metrics": run.metrics, "seconds": run.seconds,
          "history": run.history.to_dict() if run.history is not None else None,
          "numpy": np.__version__}
-    _atomic_write(path, lambda f: f.write(json.dumps(d, indent=1).encode()))
+    atomic_write(path, lambda f: f.write(json.dumps(d, indent=1).encode()))
     run.path = path
 
 

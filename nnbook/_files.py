@@ -1,0 +1,36 @@
+"""Writing files so that a reader never sees half of one.
+
+:func:`atomic_write` is the one way nnbook writes a file that something else will read later (the
+run cache, saved networks): the content goes to a temporary file in the target's own folder, and
+only a complete file is renamed over the target. ``os.replace`` is atomic when both names are on
+the same file system, which is why the temporary file lives next to the target and not in /tmp.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, Union
+
+PathLike = Union[str, os.PathLike]
+
+
+def atomic_write(path: PathLike, write: Callable[[BinaryIO], object]) -> None:
+    """Call ``write(f)`` on a binary file that becomes ``path`` only once ``write`` has returned.
+
+    The folder is created if needed. If ``write`` (or anything after it) raises, the temporary
+    file is removed, ``path`` is left as it was (absent, or its previous content) and the
+    exception propagates. The temporary file is named ``.<name>.<random>.tmp``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,293 @@
+"""Save a trained network to a file and load it back.
+
+The file format
+---------------
+A network is stored as a NumPy ``.npz`` archive: a zip file holding one ``.npy`` file per array.
+Nothing in it is executable and nothing is pickled; :func:`load` opens it with
+``allow_pickle=False``, so a file that holds Python objects is refused, never run. The archive
+holds exactly these arrays, for a network with L = ``len(sizes)`` layers:
+
+``meta``
+    uint8, shape (k,): a JSON object encoded as UTF-8, with the keys
+
+    * ``"format"``: always ``"nnbook.network"``;
+    * ``"version"``: the format version, an integer; this is version 1;
+    * ``"sizes"``: neurons per layer, input first, e.g. ``[784, 30, 10]``;
+    * ``"cost"``: the cost's name, ``"quadratic"``, ``"cross-entropy"``, ...;
+    * ``"activation"``: the hidden neurons' activation, ``"sigmoid"``, ``"tanh"``, ...;
+    * ``"output_activation"``: the output neurons' activation, ``"softmax"``, ``"sigmoid"``, ...
+      (often the same as ``"activation"``);
+    * ``"dtype"``: the parameters' dtype, ``"float64"`` or ``"float32"``;
+    * ``"nnbook"``: the version of nnbook that wrote the file (for information only).
+
+``w0``, ``w1``, ..., ``w{L-2}``
+    The weights, ``w{l}`` of shape ``(sizes[l+1], sizes[l])`` and the dtype above: row j,
+    column k is the weight from neuron k of one layer to neuron j of the next, as in
+    ``Network.weights[l]``.
+``b0``, ``b1``, ..., ``b{L-2}``
+    The biases, ``b{l}`` of shape ``(sizes[l+1],)``, as in ``Network.biases[l]``.
+
+A reader rejects a file whose ``version`` is newer than the one it knows; a later version of
+nnbook that changes the layout will write a new version number and still read version 1.
+
+Reading a file without nnbook takes numpy and the standard library only::
+
+    import json
+    import numpy as np
+
+    with np.load("net.npz", allow_pickle=False) as f:
+        meta = json.loads(f["meta"].tobytes().decode("utf-8"))
+        layers = range(len(meta["sizes"]) - 1)
+        weights = [f[f"w{l}"] for l in layers]
+        biases = [f[f"b{l}"] for l in layers]
+
+    # the output for images x of shape (m, sizes[0]), for sigmoid neurons throughout:
+    a = x
+    for w, b in zip(weights, biases):
+        a = 1 / (1 + np.exp(-(a @ w.T + b)))
+
+Any zip tool lists the members (``meta.npy``, ``w0.npy``, ...), and each ``.npy`` file is a short
+text header followed by the raw values.
+
+Writing is atomic: the archive is written to a temporary file in the target's folder and renamed
+over the target only when complete, so an interrupted :func:`save` never leaves a half-written
+network under the real name (nor a temporary file behind).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+
+from nnbook import __version__, activations, costs
+from nnbook._files import atomic_write
+from nnbook.network import Network
+
+PathLike = Union[str, os.PathLike]
+
+FORMAT = "nnbook.network"
+"""The ``format`` field of every file :func:`save` writes."""
+
+VERSION = 1
+"""The format version :func:`save` writes and the newest one :func:`load` reads."""
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
+_NPY_MAGIC = b"\x93NUMPY"
+
+
+def save(net: Network, path: PathLike) -> Path:
+    """Write ``net`` to ``path`` in the format described in this module's docstring.
+
+    The file is written exactly at ``path`` (no suffix is added; ``.npz`` is the usual one), the
+    folder is created if needed, and an existing file is replaced only once the new one is
+    complete. Returns the path as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    TypeError : ``net`` is not a :class:`~nnbook.network.Network`, or ``path`` is not a path.
+    ValueError : the network cannot be stored faithfully: its cost or activation is not one of
+        nnbook's named ones (the file stores names, not code), or its parameters do not match
+        its sizes and dtype, or are not finite (a diverged network; :func:`load` would refuse it).
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be an nnbook Network; got {type(net).__name__}")
+    path = _path(path)
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": [int(n) for n in net.sizes],
+        "cost": _cost_name(net.cost),
+        "activation": _activation_name(net.activation, "net.activation"),
+        "output_activation": _activation_name(net.output_activation, "net.output_activation"),
+        "dtype": np.dtype(net.dtype).name,
+        "nnbook": __version__,
+    }
+    _check_parameters(list(net.weights), list(net.biases), meta["sizes"], np.dtype(net.dtype),
+                      "net")
+    arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+    for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+        arrays[f"w{l}"] = w
+        arrays[f"b{l}"] = b
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+    return path
+
+
+def load(path: PathLike) -> Network:
+    """Read a network written by :func:`save`: same sizes, cost, activations, dtype and parameters.
+
+    Every weight and bias is restored bit for bit. The file is read with ``allow_pickle=False``
+    and checked completely before a network is built.
+
+    Raises
+    ------
+    FileNotFoundError : there is no file at ``path``.
+    ValueError : the file is not a network this nnbook can read; the message names the file and
+        the problem: not an .npz archive, truncated or corrupt, pickled Python objects, a missing
+        or unexpected array, an unknown format, a newer format version, a malformed ``meta``,
+        an unknown cost or activation, parameters of the wrong shape or dtype, or parameters
+        that are not finite.
+    TypeError : ``path`` is not a path.
+    """
+    path = _path(path)
+    with open(path, "rb") as fh:  # FileNotFoundError names the file
+        magic = fh.read(len(_NPY_MAGIC))
+        if magic.startswith(_NPY_MAGIC):
+            raise ValueError(f"{path}: is a single .npy array, not an .npz archive written by "
+                             f"nnbook.serialize.save")
+        if magic[:4] not in _ZIP_MAGIC:
+            raise ValueError(f"{path}: is not an .npz (zip) archive; a network file written by "
+                             f"nnbook.serialize.save starts with the zip signature 'PK'")
+        fh.seek(0)
+        try:
+            npz = np.load(fh, allow_pickle=False)
+        except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{path}: cannot read the .npz archive ({exc}); the file is "
+                             f"truncated or corrupt") from exc
+        with npz:
+            return _read(npz, path)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def _read(npz, path: Path) -> Network:
+    keys = set(npz.files)
+    if "meta" not in keys:
+        raise ValueError(f"{path}: not an nnbook network file: it has no 'meta' array "
+                         f"(its arrays: {', '.join(sorted(keys)) or 'none'})")
+    meta = _meta(_array(npz, "meta", path), path)
+    sizes, dtype = meta["sizes"], meta["dtype"]
+    layers = range(len(sizes) - 1)
+    expected = {"meta"} | {f"w{l}" for l in layers} | {f"b{l}" for l in layers}
+    if missing := sorted(expected - keys):
+        raise ValueError(f"{path}: missing arrays {', '.join(missing)}; a network of sizes "
+                         f"{sizes} needs w0..w{len(sizes) - 2} and b0..b{len(sizes) - 2}")
+    if unexpected := sorted(keys - expected):
+        raise ValueError(f"{path}: unexpected arrays {', '.join(unexpected)}; a network of "
+                         f"sizes {sizes} has only meta, w0..w{len(sizes) - 2} and "
+                         f"b0..b{len(sizes) - 2}")
+    weights = [_array(npz, f"w{l}", path) for l in layers]
+    biases = [_array(npz, f"b{l}", path) for l in layers]
+    _check_parameters(weights, biases, sizes, dtype, str(path))
+    net = _build(meta, path)
+    # Fresh, writable, C-ordered copies in the native byte order; the values are unchanged.
+    net.weights = [np.array(w, dtype=dtype, order="C") for w in weights]
+    net.biases = [np.array(b, dtype=dtype, order="C") for b in biases]
+    return net
+
+
+def _array(npz, key: str, path: Path) -> np.ndarray:
+    try:
+        return npz[key]
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise ValueError(f"{path}: array {key!r} holds Python objects (pickled data), which "
+                             f"nnbook never loads; a network file holds numbers only") from exc
+        raise ValueError(f"{path}: array {key!r} cannot be read ({exc}); the file is "
+                         f"corrupt") from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise ValueError(f"{path}: array {key!r} cannot be read ({exc}); the file is "
+                         f"truncated or corrupt") from exc
+
+
+def _meta(raw: np.ndarray, path: Path) -> dict:
+    """Decode and check the ``meta`` array: format, version, then every field version 1 has."""
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ValueError(f"{path}: 'meta' must be a 1-D uint8 array of UTF-8 JSON; got "
+                         f"{raw.dtype} of shape {raw.shape}")
+    try:
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: 'meta' is not UTF-8 JSON ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: 'meta' must be a JSON object; got {type(meta).__name__}")
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path}: unknown format {meta.get('format')!r}; expected {FORMAT!r}")
+    version = meta.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"{path}: format version must be a positive integer; got {version!r}")
+    if version > VERSION:
+        raise ValueError(f"{path}: written in format version {version} by a newer nnbook "
+                         f"({meta.get('nnbook', 'unknown version')}); this nnbook ({__version__}) "
+                         f"reads versions up to {VERSION}. Upgrade nnbook to load it")
+    for key in ("sizes", "cost", "activation", "output_activation", "dtype"):
+        if key not in meta:
+            raise ValueError(f"{path}: 'meta' lacks the field {key!r}")
+    sizes = meta["sizes"]
+    if (not isinstance(sizes, list) or len(sizes) < 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in sizes)):
+        raise ValueError(f"{path}: 'sizes' must list at least two positive integers; "
+                         f"got {sizes!r}")
+    for key in ("cost", "activation", "output_activation", "dtype"):
+        if not isinstance(meta[key], str):
+            raise ValueError(f"{path}: {key!r} must be a name (a string); got {meta[key]!r}")
+    try:
+        dtype = np.dtype(meta["dtype"])
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.kind != "f":
+        raise ValueError(f"{path}: 'dtype' must name a floating-point type such as 'float64'; "
+                         f"got {meta['dtype']!r}")
+    return dict(meta, dtype=dtype)
+
+
+def _build(meta: dict, path: Path) -> Network:
+    """A Network with the file's sizes, cost, activations and dtype (its parameters are replaced)."""
+    try:
+        return Network(meta["sizes"], cost=meta["cost"], activation=meta["activation"],
+                       output_activation=meta["output_activation"], dtype=meta["dtype"], rng=0)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: cannot build the network it describes: {exc}") from exc
+
+
+# ---- checks shared by save and load -----------------------------------------------------------
+
+
+def _check_parameters(weights: list, biases: list, sizes: list[int], dtype: np.dtype,
+                      where: str) -> None:
+    if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
+        raise ValueError(f"{where}: sizes {sizes} need {len(sizes) - 1} weight matrices and bias "
+                         f"vectors; got {len(weights)} and {len(biases)}")
+    for l, (w, b) in enumerate(zip(weights, biases)):
+        for name, array, shape in ((f"w{l}", w, (sizes[l + 1], sizes[l])),
+                                   (f"b{l}", b, (sizes[l + 1],))):
+            if not isinstance(array, np.ndarray) or array.shape != shape:
+                got = array.shape if isinstance(array, np.ndarray) else type(array).__name__
+                raise ValueError(f"{where}: {name} must have shape {shape} for sizes {sizes}; "
+                                 f"got {got}")
+            if array.dtype.kind != "f" or array.dtype.itemsize != dtype.itemsize:
+                raise ValueError(f"{where}: {name} must be {dtype.name}; got {array.dtype}")
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"{where}: {name} holds non-finite values (NaN or infinity); "
+                                 f"the network diverged. Train again with a smaller learning rate")
+
+
+def _cost_name(cost) -> str:
+    name = getattr(cost, "name", None)
+    registered = costs.COSTS.get(name) if isinstance(name, str) else None
+    if registered is None or not (cost is registered or type(cost) is registered):
+        raise ValueError(f"net.cost must be one of nnbook's named costs ({sorted(costs.COSTS)}) "
+                         f"to be saved, since the file stores its name; got {cost!r}")
+    return name
+
+
+def _activation_name(activation, label: str) -> str:
+    name = getattr(activation, "name", None)
+    registered = activations.ACTIVATIONS.get(name) if isinstance(name, str) else None
+    if registered is None or type(activation) is not type(registered):
+        raise ValueError(f"{label} must be one of nnbook's named activations "
+                         f"({sorted(activations.ACTIVATIONS)}) to be saved, since the file "
+                         f"stores its name; got {activation!r}")
+    return name
+
+
+def _path(path) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}")
+    return Path(path)
