@@ -116,26 +116,21 @@ def _as_fraction(value: Any, name: str) -> float:
     return number
 
 
-def _finite(value: Any, name: str) -> float:
-    """``value`` as a finite float, or a ValueError naming ``name``."""
+def _finite(value: Any, name: str, positive: bool = False) -> float:
+    """``value`` as a finite (and, if asked, positive) float, or a ValueError naming ``name``."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if not math.isfinite(number) or (positive and number <= 0):
+        kind = "a finite positive number" if positive else "a finite number"
+        raise ValueError(f"{name} must be {kind}; got {value!r}")
     return number
 
 
 def _positive(value: Any, name: str) -> float:
     """``value`` as a finite positive float, or a ValueError naming ``name``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a finite positive number; got {value!r}")
-    return number
+    return _finite(value, name, positive=True)
 
 
 def _percent(fraction: float) -> str:
