@@ -152,6 +152,24 @@ _register("ch3.dropout", "[784, 100, 10], dropout 0.5 on the hidden layer", "sgd
           evaluation="validation", **_CE)
 
 
+# Chapter 5 (network2.py's defaults: cross-entropy, N(0, 1/n_in) initialisation, sigmoid neurons).
+for _k in (1, 2, 3, 4):
+    _register(f"ch5.depth.{_k}", f"{_k} hidden layer(s) of 30 neurons", "sgd", _FAST,
+              sizes=[784] + [30] * _k + [10], init="scaled", eta=0.1, lmbda=5.0, epochs=30,
+              evaluation="validation", **_CE)
+# The speed of learning of each hidden layer: at initialisation (averaged over the first 1,000
+# training images), then before each of 500 steps of full-batch gradient descent on them.
+_SPEED = dict(cost="cross-entropy", init="scaled", n_train=1_000, eta=0.1, lmbda=5.0, steps=500,
+              neurons=6)
+for _k in (2, 3, 4):
+    _register(f"ch5.speed.{_k}", f"{_k} hidden layers of 30: speed of learning per layer",
+              "layer_speed", dict(steps=100), sizes=[784] + [30] * _k + [10], **_SPEED)
+_register("ch5.speed_relu.4", "4 hidden layers of 30 ReLU neurons, softmax output", "layer_speed",
+          dict(steps=100), sizes=[784, 30, 30, 30, 30, 10],
+          **dict(_SPEED, cost="log-likelihood", activation="relu"))
+_register("ch5.speed_large.4", "4 hidden layers of 30, N(0, 1) initialisation", "layer_speed",
+          dict(steps=100), sizes=[784, 30, 30, 30, 30, 10], **dict(_SPEED, init="large"))
+
 def get(name: str) -> Experiment:
     try:
         return CATALOGUE[name]

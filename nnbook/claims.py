@@ -39,7 +39,7 @@ class Claim:
     metric: str
     tolerance: float
     url: str
-    unit: str = "fraction"  # or "count", or "ratio" (a speed-up)
+    unit: str = "fraction"  # or "count", "ratio" (a speed-up) or "norm" (a gradient's length)
 
     def original(self) -> str:
         """The original's value as the book would write it."""
@@ -51,6 +51,8 @@ def _format(value: float, unit: str) -> str:
         return f"{value:.2%}"
     if unit == "ratio":
         return f"{value:.1f}×"
+    if unit == "norm":
+        return f"{value:.3g}"
     return f"{value:,.0f}"
 
 
@@ -80,6 +82,7 @@ class Comparison:
 _CH1 = f"{BOOK}/chap1.html"
 _CH2 = f"{BOOK}/chap2.html"
 _CH3 = f"{BOOK}/chap3.html"
+_CH5 = f"{BOOK}/chap5.html"
 CLAIMS: dict[str, Claim] = {c.id: c for c in [
     Claim("ch1.params30", 1, "Implementing our network", "weights and biases of [784, 30, 10]",
           23_860, "-", None, "parameters", 0, _CH1, unit="count"),
@@ -159,6 +162,45 @@ CLAIMS: dict[str, Claim] = {c.id: c for c in [
     Claim("ch3.simard_elastic", 3, "Artificially expanding the training data",
           "Simard, Steinkraus and Platt (2003): 800 hidden units, elastic distortions", 0.993,
           "test", None, "cited", 0, _CH3),
+    Claim("ch5.depth.1", 5, "The vanishing gradient problem",
+          "1 hidden layer of 30 neurons, eta = 0.1, lmbda = 5.0, 30 epochs; peak", 0.9648, "validation",
+          "ch5.depth.1", "best", 0.01, _CH5),
+    Claim("ch5.depth.2", 5, "The vanishing gradient problem",
+          "2 hidden layers of 30 neurons, eta = 0.1, lmbda = 5.0, 30 epochs; peak", 0.969, "validation",
+          "ch5.depth.2", "best", 0.01, _CH5),
+    Claim("ch5.depth.3", 5, "The vanishing gradient problem",
+          "3 hidden layers of 30 neurons, eta = 0.1, lmbda = 5.0, 30 epochs; peak", 0.9657, "validation",
+          "ch5.depth.3", "best", 0.01, _CH5),
+    Claim("ch5.depth.4", 5, "The vanishing gradient problem",
+          "4 hidden layers of 30 neurons, eta = 0.1, lmbda = 5.0, 30 epochs; peak", 0.9653, "validation",
+          "ch5.depth.4", "best", 0.01, _CH5),
+    Claim("ch5.speed.2.l1", 5, "The vanishing gradient problem",
+          "2 hidden layers: speed of learning of hidden layer 1 at initialisation", 0.07, "-",
+          "ch5.speed.2", "norm:0", 0.035, _CH5, unit="norm"),
+    Claim("ch5.speed.2.l2", 5, "The vanishing gradient problem",
+          "2 hidden layers: speed of learning of hidden layer 2 at initialisation", 0.31, "-",
+          "ch5.speed.2", "norm:1", 0.155, _CH5, unit="norm"),
+    Claim("ch5.speed.3.l1", 5, "The vanishing gradient problem",
+          "3 hidden layers: speed of learning of hidden layer 1 at initialisation", 0.012, "-",
+          "ch5.speed.3", "norm:0", 0.006, _CH5, unit="norm"),
+    Claim("ch5.speed.3.l2", 5, "The vanishing gradient problem",
+          "3 hidden layers: speed of learning of hidden layer 2 at initialisation", 0.06, "-",
+          "ch5.speed.3", "norm:1", 0.03, _CH5, unit="norm"),
+    Claim("ch5.speed.3.l3", 5, "The vanishing gradient problem",
+          "3 hidden layers: speed of learning of hidden layer 3 at initialisation", 0.283, "-",
+          "ch5.speed.3", "norm:2", 0.1415, _CH5, unit="norm"),
+    Claim("ch5.speed.4.l1", 5, "The vanishing gradient problem",
+          "4 hidden layers: speed of learning of hidden layer 1 at initialisation", 0.003, "-",
+          "ch5.speed.4", "norm:0", 0.0015, _CH5, unit="norm"),
+    Claim("ch5.speed.4.l2", 5, "The vanishing gradient problem",
+          "4 hidden layers: speed of learning of hidden layer 2 at initialisation", 0.017, "-",
+          "ch5.speed.4", "norm:1", 0.0085, _CH5, unit="norm"),
+    Claim("ch5.speed.4.l3", 5, "The vanishing gradient problem",
+          "4 hidden layers: speed of learning of hidden layer 3 at initialisation", 0.07, "-",
+          "ch5.speed.4", "norm:2", 0.035, _CH5, unit="norm"),
+    Claim("ch5.speed.4.l4", 5, "The vanishing gradient problem",
+          "4 hidden layers: speed of learning of hidden layer 4 at initialisation", 0.285, "-",
+          "ch5.speed.4", "norm:3", 0.1425, _CH5, unit="norm"),
 ]}
 
 
@@ -194,6 +236,8 @@ def compare(claim_id: str, profile: str | None = None) -> Comparison:
         ours = result.runs[0].history.evaluation_accuracy[0]
     elif claim.metric == "best_training":
         ours = max(result.runs[0].history.training_accuracy)
+    elif claim.metric.startswith("norm:"):
+        ours = result.runs[0].metrics["initial"][int(claim.metric[5:])]
     elif claim.metric.startswith("row:"):
         n = int(claim.metric[4:])
         rows = [r for r in result.runs[0].metrics["rows"] if r["n_train"] == n]

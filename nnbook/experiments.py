@@ -142,9 +142,9 @@ def _store(run: Run, path: Path, params: list[np.ndarray] | None) -> None:
 _SGD_OPTIONS = ("lmbda", "regularization", "mu", "dropout", "early_stopping", "schedule", "eta_floor")
 
 
-def _network(s: dict, rng) -> Network:
+def _network(s: dict, rng, dtype=np.float32) -> Network:
     neurons = {k: s[k] for k in ("activation", "output_activation") if k in s}
-    return Network(s["sizes"], cost=s["cost"], init=s["init"], rng=rng, dtype=np.float32, **neurons)
+    return Network(s["sizes"], cost=s["cost"], init=s["init"], rng=rng, dtype=dtype, **neurons)
 
 
 def _data(s: dict):
@@ -198,6 +198,16 @@ def _compute(exp: Experiment, s: dict, repeat: int, callback=None):
             if callback is not None:
                 callback(len(rows), None)
         return {"rows": rows}, None, None
+    if exp.kind == "layer_speed":
+        from nnbook import gradients
+
+        x, y = training
+        net = _network(s, np.random.default_rng(init_seed), dtype=np.float64)
+        initial = gradients.layer_speeds(net, x, y)
+        neurons = [g.tolist() for g in gradients.neuron_gradients(net, x, y, k=s["neurons"])]
+        during = gradients.training_speeds(net, x, y, s["steps"], s["eta"], s["lmbda"])
+        return {"initial": [float(v) for v in initial], "neurons": neurons,
+                "during": np.asarray(during).tolist()}, None, None
     if exp.kind == "svm_sweep":
         rows = [{"n_train": n, "accuracy": baselines.svm(training[:n], evaluation, C=s["C"], gamma=s["gamma"])}
                 for n in s["n_trains"]]
@@ -269,8 +279,20 @@ def work(name: str, profile: str | None = None) -> float:
         return 3.0 * examples * (weights + 3000)
     if exp.kind == "svm":
         return 2.0 * s["n_train"] ** 2 * 784
+    if exp.kind == "layer_speed":
+        from nnbook import gradients
+
+        x, y = training
+        net = _network(s, np.random.default_rng(init_seed), dtype=np.float64)
+        initial = gradients.layer_speeds(net, x, y)
+        neurons = [g.tolist() for g in gradients.neuron_gradients(net, x, y, k=s["neurons"])]
+        during = gradients.training_speeds(net, x, y, s["steps"], s["eta"], s["lmbda"])
+        return {"initial": [float(v) for v in initial], "neurons": neurons,
+                "during": np.asarray(during).tolist()}, None, None
     if exp.kind == "svm_sweep":
         return 2.0 * sum(n * n for n in s["n_trains"]) * 784
+    if exp.kind == "layer_speed":
+        return 3.0 * s["steps"] * s["n_train"] * 25_000
     if exp.kind.startswith("speed"):
         return 2e10  # a few seconds
     return 1e8
