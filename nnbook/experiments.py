@@ -148,14 +148,14 @@ def _network(s: dict, rng, dtype=np.float32) -> Network:
 
 
 def _data(s: dict):
-    """The training and evaluation sets an experiment's settings name."""
-    if "evaluation" not in s:
+    """The training and evaluation sets an experiment's settings name (None where it names none)."""
+    if "evaluation" not in s and "n_train" not in s:
         return None, None  # experiments that need no data (timings)
     from nnbook.data import load_mnist
 
     mnist = load_mnist()
     training = mnist.training[: s.get("n_train")]
-    evaluation = getattr(mnist, s["evaluation"])[: s.get("n_evaluation")]
+    evaluation = getattr(mnist, s["evaluation"])[: s.get("n_evaluation")] if "evaluation" in s else None
     return training, evaluation
 
 
