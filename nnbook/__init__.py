@@ -20,6 +20,8 @@ One idea per module:
   and cached; computed ahead of a build on every core), in the ``full`` or ``fast`` profile.
 * :mod:`nnbook.claims` -- the registry of the original's reported numbers.
 * :mod:`nnbook.plotting`, :mod:`nnbook.diagrams`, :mod:`nnbook.pages` -- figures and page helpers.
+* :mod:`nnbook.widgets` -- interactive pieces (chapter 3's neuron player and softmax sliders) as
+  HTML that plays in the browser from numbers computed when the page is built.
 """
 
 __version__ = "0.1.0"
