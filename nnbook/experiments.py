@@ -279,16 +279,6 @@ def work(name: str, profile: str | None = None) -> float:
         return 3.0 * examples * (weights + 3000)
     if exp.kind == "svm":
         return 2.0 * s["n_train"] ** 2 * 784
-    if exp.kind == "layer_speed":
-        from nnbook import gradients
-
-        x, y = training
-        net = _network(s, np.random.default_rng(init_seed), dtype=np.float64)
-        initial = gradients.layer_speeds(net, x, y)
-        neurons = [g.tolist() for g in gradients.neuron_gradients(net, x, y, k=s["neurons"])]
-        during = gradients.training_speeds(net, x, y, s["steps"], s["eta"], s["lmbda"])
-        return {"initial": [float(v) for v in initial], "neurons": neurons,
-                "during": np.asarray(during).tolist()}, None, None
     if exp.kind == "svm_sweep":
         return 2.0 * sum(n * n for n in s["n_trains"]) * 784
     if exp.kind == "layer_speed":

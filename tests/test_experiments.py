@@ -56,6 +56,14 @@ def test_every_experiment_has_valid_settings_in_both_profiles():
                 assert s["n_train"] <= 50_000 and s["epochs"] >= 1 and s["eta"] > 0
 
 
+def test_every_experiment_has_a_work_estimate_and_a_step_count():
+    for name in experiments.CATALOGUE:
+        for p in profile.PROFILES:
+            assert experiments.work(name, p) > 0
+            steps = experiments.steps(name, p)
+            assert steps is None or steps >= 1
+
+
 def test_unknown_experiment():
     with pytest.raises(ValueError, match="no experiment named 'ch9.x'"):
         experiments.run("ch9.x")
