@@ -41,7 +41,7 @@ from nnbook.plotting import GREY, INK, PALETTE, _house_style, _new_figure
 
 __all__ = ["perceptron", "network", "half_adder", "face_detector", "weight_notation",
            "bias_activation_notation", "backward_errors", "demon", "slow_learning",
-           "weight_paths", "ball_in_valley"]
+           "weight_paths", "ball_in_valley", "chain"]
 
 Point = tuple[float, float]
 
@@ -1115,4 +1115,45 @@ def ball_in_valley(momentum: bool = False) -> Figure:
           va="bottom", fontsize=10)
     _text(ax, (3.1, 2.2), r"$v \rightarrow \mu v - \eta \nabla C$" "\n"
           r"$w \rightarrow w + v$", ha="left", va="top", linespacing=1.7, fontsize=13)
+    return _fit(fig, ax)
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter 5: the chain of single neurons
+# --------------------------------------------------------------------------------------------
+
+CHAIN_MOST = 7  # neurons in the longest chain that fits the page
+
+
+@_house_style
+def chain(n: int = 4) -> Figure:
+    """The simplest deep network: ``n`` single sigmoid neurons in a row, then the cost.
+
+    Serves chapter 5's vanishing-gradient argument: the input feeds neuron 1 through the arrow
+    labelled $w_1$, neuron j (its bias $b_j$ written inside) feeds neuron j + 1 through $w_{j+1}$,
+    and the last neuron feeds the box $C$, the cost. The gradient of $b_1$ is then the product
+    of one factor $w_j \\sigma'(z_j)$ per neuron after the first.
+
+    Parameters
+    ----------
+    n : int
+        The number of neurons, from 1 to :data:`CHAIN_MOST` (the book draws 4).
+    """
+    if (isinstance(n, bool) or not isinstance(n, (int, np.integer))
+            or not 1 <= n <= CHAIN_MOST):
+        raise ValueError(f"n must be an integer from 1 to {CHAIN_MOST} (the number of neurons "
+                         f"in the chain); got {n!r}")
+
+    fig, ax = _canvas()
+    dx = 0.95
+    _text(ax, (-0.05, 0.0), "input", ha="right")
+    previous = (0.0, 0.0)
+    for j in range(1, n + 1):
+        centre = ((j - 1) * dx + 0.7, 0.0)
+        _neuron(ax, centre, f"$b_{{{j}}}$")
+        _arrow(ax, previous, (centre[0] - RADIUS, 0.0), f"$w_{{{j}}}$")
+        previous = (centre[0] + RADIUS, 0.0)
+    cost = (previous[0] + 0.65, 0.0)
+    _box(ax, cost, 0.4, 0.4, "$C$")
+    _arrow(ax, previous, (cost[0] - 0.2, 0.0))
     return _fit(fig, ax)

@@ -1,6 +1,7 @@
 """Data figures for the chapter pages: digits, activation functions, the cost valley, accuracies,
 chapter 2's look at backpropagation (the errors of each neuron and how long a gradient takes),
-and chapter 3's learning curves, softmax outputs, overfitted fits, Gaussians and rotated digits.
+chapter 3's learning curves, softmax outputs, overfitted fits, Gaussians and rotated digits, and
+chapter 5's sigma', gradients of single neurons and widths of the window of inputs.
 
 Every function returns a new :class:`matplotlib.figure.Figure` built directly (not through
 pyplot), so nothing is registered globally: a page shows the figure it gets back exactly once,
@@ -49,6 +50,9 @@ __all__ = [
     "activations",
     "accuracy_vs_size",
     "digit_rotation",
+    "sigma_prime",
+    "neuron_gradients",
+    "interval_width",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -1134,4 +1138,122 @@ def digit_rotation(image: Any, degrees: float = 15) -> Figure:
     before.set_title("original")
     _show_digit(after, rotated[0], frame=True)
     after.set_title(f"rotated by {degrees:g}°")
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Chapter 5: the unstable gradient
+# --------------------------------------------------------------------------------------------
+
+@_house_style
+def sigma_prime() -> Figure:
+    """The derivative sigma'(z) = sigma(z)(1 - sigma(z)) of the sigmoid for z from -5 to 5.
+
+    Serves chapter 5's "Why the gradient vanishes": every factor w_j sigma'(z_j) of the
+    gradient carries a sigma', which is at most 1/4. The curve is computed by
+    :mod:`nnbook.activations`, and so is its largest value, drawn as a dashed line whose legend
+    gives that value and where it is reached (0.25 at z = 0, on a grid that contains 0).
+    """
+    z = np.linspace(-5.0, 5.0, 1001)
+    values = _activation("sigmoid").prime(z)
+    top = int(np.argmax(values))
+    peak, at = float(values[top]), float(z[top]) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+    fig = _new_figure(6.5, 3.2)
+    ax = fig.add_subplot()
+    ax.plot(z, values, color=PALETTE[0])
+    ax.axhline(peak, color=INK, linestyle="--", linewidth=1.0,
+               label=f"largest value: {peak:.4g}, at $z = {at:.3g}$")
+    ax.set_xlabel("$z$")
+    ax.set_ylabel(r"$\sigma'(z)$")
+    ax.set_xlim(-5, 5)
+    ax.set_ylim(0, 0.3)
+    ax.legend(loc="upper right")
+    _light_grid(ax)
+    return fig
+
+
+@_house_style
+def neuron_gradients(neurons: Sequence[Any]) -> Figure:
+    """The gradients dC/db^l_j of the first few neurons of each hidden layer, as bars.
+
+    Serves chapter 5's first look at the vanishing gradient: one group of bars per hidden
+    layer, left to right, in its own colour, each bar one neuron's dC/db (its error delta),
+    up or down from zero. A layer whose bars are short has biases that barely move.
+
+    Parameters
+    ----------
+    neurons : sequence of sequences of numbers
+        ``neurons[l][j]`` is dC/db of neuron j of hidden layer l + 1, as returned by
+        :func:`nnbook.gradients.neuron_gradients` (the ``"neurons"`` of chapter 5's speed
+        experiments). Layers may have different numbers of bars.
+    """
+    if isinstance(neurons, (str, bytes)) or not isinstance(neurons, Sequence) or not neurons:
+        raise ValueError(f"neurons must be a non-empty list with one list of gradients per "
+                         f"hidden layer; got {neurons!r}")
+    layers = [_values(grads, f"neurons[{l}]", "gradients dC/db, one per neuron")
+              for l, grads in enumerate(neurons)]
+
+    fig = _new_figure(6.5, 3.0)
+    ax = fig.add_subplot()
+    width = 0.8 / max(grads.size for grads in layers)
+    for l, grads in enumerate(layers):
+        xs = l + (np.arange(grads.size) - (grads.size - 1) / 2) * width
+        ax.bar(xs, grads, width=0.9 * width, color=PALETTE[l % len(PALETTE)])
+    ax.axhline(0.0, color=INK, linewidth=0.8)
+    ax.set_xticks(range(len(layers)), [f"hidden layer {l + 1}" for l in range(len(layers))])
+    ax.set_xlim(-0.5, len(layers) - 0.5)
+    ax.set_ylabel(r"$\partial C / \partial b^l_j$")
+    _light_grid(ax, "y")
+    return fig
+
+
+@_house_style
+def interval_width(ws: Sequence[float], widths: Sequence[float],
+                   best: tuple[float, float] | None = None) -> Figure:
+    """The width of the interval of inputs a where |w sigma'(wa + b)| >= 1, against |w|.
+
+    Serves chapter 5's problem on the window of inputs that avoids a vanishing gradient: the
+    width is 0 for |w| < 4, rises to a maximum below one half and falls again. The widths are
+    computed by :func:`nnbook.gradients.width`, the widest point by
+    :func:`nnbook.gradients.max_width`.
+
+    Parameters
+    ----------
+    ws : sequence of non-negative numbers, increasing
+        The weights |w|; the x axis runs from 0 to the last of them.
+    widths : sequence of non-negative numbers, one per weight
+    best : optional (|w|, width)
+        A point to mark with a dot, its legend giving both numbers ("widest: 0.450 at
+        |w| = 6.91").
+    """
+    ws = _values(ws, "ws", "weights |w|")
+    widths = _values(widths, "widths", "interval widths")
+    if widths.size != ws.size:
+        raise ValueError(f"widths must have one entry per weight in ws ({ws.size}); "
+                         f"got {widths.size}")
+    if ws.min() < 0 or np.any(np.diff(ws) <= 0) or ws[-1] == 0:
+        raise ValueError(f"ws must be increasing weights |w| >= 0 ending above 0; got values "
+                         f"from {ws[0]:g} to {ws[-1]:g}")
+    if widths.min() < 0:
+        raise ValueError(f"widths must be non-negative; got {widths.min():g}")
+    if best is not None:
+        try:
+            w_best, width_best = best
+        except (TypeError, ValueError):
+            raise ValueError(f"best must be a pair (|w|, width); got {best!r}") from None
+        w_best, width_best = _finite(w_best, "best[0]"), _finite(width_best, "best[1]")
+
+    fig = _new_figure(6.5, 3.2)
+    ax = fig.add_subplot()
+    ax.plot(ws, widths, color=PALETTE[0])
+    if best is not None:
+        ax.plot([w_best], [width_best], "o", color=PALETTE[1],
+                label=f"widest: {width_best:.3f} at $|w| = {w_best:.2f}$")
+        ax.legend(loc="upper right")
+    ax.set_xlabel("$|w|$")
+    ax.set_ylabel("width of the interval of $a$")
+    ax.set_xlim(0, ws[-1])
+    ax.set_ylim(bottom=0)
+    _light_grid(ax)
     return fig

@@ -43,7 +43,8 @@ def neuron_columns(fig: Figure) -> list[list[Circle]]:
 def test_every_diagram_is_a_plain_figure_on_opaque_white_with_fonts_of_10pt_or_more():
     figures = [diagrams.perceptron(), diagrams.network([784, 15, 10], layer_titles="abc"),
                diagrams.network([3, 2], highlight=(1, 0, 0)), diagrams.half_adder(),
-               diagrams.half_adder(perceptrons=True), diagrams.face_detector(detail=True)]
+               diagrams.half_adder(perceptrons=True), diagrams.face_detector(detail=True),
+               diagrams.chain(), diagrams.chain(7)]
     for fig in figures:
         assert fig.canvas.manager is None  # not created through pyplot
         assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
@@ -650,3 +651,31 @@ def test_ball_in_valley_with_momentum_rolls_a_ball_faster_and_faster_down_a_slop
     assert "velocity $v$" in labels
     assert any(r"\mu v - \eta \nabla C" in label for label in labels)
     assert np.dot(direction, last_move / np.hypot(*last_move)) > 0.9
+
+
+# --- chapter 5: the chain of single neurons -----------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 4, 7])
+def test_chain_draws_n_neurons_in_a_row_joined_by_labelled_arrows_into_the_cost(n):
+    fig = diagrams.chain(n)
+    circles = sorted(parts(fig, Circle), key=lambda c: c.center[0])
+    assert len(circles) == n
+    assert len({c.center[1] for c in circles}) == 1  # one row
+    assert len(parts(fig, FancyBboxPatch)) == 1  # the cost
+    assert len(parts(fig, FancyArrowPatch)) == n + 1  # input -> 1 -> ... -> n -> C
+    labels = texts(fig)
+    assert labels.count("input") == 1 and labels.count("$C$") == 1
+    assert sorted(t for t in labels if t.startswith("$b_")) == sorted(
+        f"$b_{{{j}}}$" for j in range(1, n + 1))
+    assert sorted(t for t in labels if t.startswith("$w_")) == sorted(
+        f"$w_{{{j}}}$" for j in range(1, n + 1))
+    # bias j is written inside neuron j, counting from the left
+    for j, circle in enumerate(circles, start=1):
+        (inside,) = [t for t in fig.axes[0].texts if t.get_text() == f"$b_{{{j}}}$"]
+        assert inside.get_position() == pytest.approx(circle.center)
+
+
+@pytest.mark.parametrize("n", [0, 8, 2.0, True, "4"])
+def test_chain_rejects_a_bad_number_of_neurons(n):
+    with pytest.raises(ValueError, match=r"n must be an integer from 1 to 7"):
+        diagrams.chain(n)

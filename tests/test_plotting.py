@@ -58,6 +58,9 @@ def every_figure() -> list[Figure]:
         plotting.accuracy_vs_size({"net": [(100, 0.7), (1000, 0.9)]}, logx=True,
                                   reference={"svm": 0.94}),
         plotting.digit_rotation(pictures[0]),
+        plotting.sigma_prime(),
+        plotting.neuron_gradients([[0.1, -0.2], [0.3, 0.4, -0.5]]),
+        plotting.interval_width([0.0, 4.0, 8.0], [0.0, 0.0, 0.44], best=(6.9, 0.45)),
     ]
 
 
@@ -617,3 +620,94 @@ def test_digit_rotation_rejects_several_digits_and_bad_angles(images):
     for bad in (np.nan, "15", True):
         with pytest.raises(ValueError, match="degrees must be a finite number"):
             plotting.digit_rotation(images[0], degrees=bad)
+
+
+# --- chapter 5 ----------------------------------------------------------------------------------
+
+def test_sigma_prime_plots_the_sigmoids_derivative_and_marks_its_peak_of_one_quarter_at_0():
+    fig = plotting.sigma_prime()
+    (ax,) = fig.axes
+    curve, peak = ax.get_lines()
+    z, values = curve.get_data()
+    assert z[0] == -5 and z[-1] == 5
+    np.testing.assert_allclose(values, expit(z) * (1 - expit(z)), rtol=1e-12)
+    # the dashed line is at the computed largest value, which is 1/4, reached at z = 0
+    assert peak.get_linestyle() == "--"
+    assert peak.get_ydata()[0] == pytest.approx(0.25, abs=1e-12)
+    assert z[np.argmax(values)] == pytest.approx(0.0, abs=1e-12)
+    (label,) = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert label == "largest value: 0.25, at $z = 0$"
+    assert ax.get_ylim() == (0, 0.3)
+
+
+def test_neuron_gradients_draws_one_bar_per_neuron_grouped_and_coloured_by_layer():
+    neurons = [[0.001, -0.002, 0.003], [0.02, -0.01], [0.3, 0.1, -0.2, 0.05]]
+    fig = plotting.neuron_gradients(neurons)
+    (ax,) = fig.axes
+    bars = ax.patches
+    assert [bar.get_height() for bar in bars] == pytest.approx(
+        [g for layer in neurons for g in layer])
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in bars]
+    assert centres == sorted(centres)  # layer by layer, neuron by neuron, left to right
+    start = 0
+    for l, layer in enumerate(neurons):
+        group = bars[start:start + len(layer)]
+        start += len(layer)
+        assert {to_rgba(bar.get_facecolor()) for bar in group} == {to_rgba(plotting.PALETTE[l])}
+        # each group is centred on its layer's tick
+        middle = np.mean([bar.get_x() + bar.get_width() / 2 for bar in group])
+        assert middle == pytest.approx(l)
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "hidden layer 1", "hidden layer 2", "hidden layer 3"]
+
+
+@pytest.mark.parametrize("neurons, message", [
+    ([], "neurons must be a non-empty list"),
+    ("abc", "neurons must be a non-empty list"),
+    ([[0.1, 0.2], []], r"neurons\[1\] must be a non-empty list"),
+    ([[0.1, np.nan]], r"neurons\[0\] must hold finite numbers"),
+    ([[0.1], ["x"]], r"neurons\[1\] must be a list"),
+])
+def test_neuron_gradients_rejects_malformed_gradients(neurons, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.neuron_gradients(neurons)
+
+
+def test_interval_width_plots_the_widths_given_and_marks_the_widest_point():
+    from nnbook import gradients
+
+    ws = np.linspace(0.0, 30.0, 301)
+    widths = gradients.width(ws)
+    w_best, width_best = gradients.max_width()
+    fig = plotting.interval_width(ws, widths, best=(w_best, width_best))
+    (ax,) = fig.axes
+    curve, dot = ax.get_lines()
+    np.testing.assert_array_equal(curve.get_xdata(), ws)
+    np.testing.assert_array_equal(curve.get_ydata(), widths)
+    assert (dot.get_xdata()[0], dot.get_ydata()[0]) == (w_best, width_best)
+    (label,) = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert label == f"widest: {width_best:.3f} at $|w| = {w_best:.2f}$"
+    assert ax.get_xlim() == (0, 30) and ax.get_ylim()[0] == 0
+    assert ax.get_ylim()[1] > width_best  # the dot is inside the axes
+
+
+def test_interval_width_without_best_draws_only_the_curve_and_no_legend():
+    fig = plotting.interval_width([1.0, 5.0, 9.0], [0.0, 0.4, 0.42])
+    (ax,) = fig.axes
+    assert len(ax.get_lines()) == 1 and ax.get_legend() is None
+    assert ax.get_xlim() == (0, 9)
+
+
+@pytest.mark.parametrize("ws, widths, best, message", [
+    ([0.0, 5.0], [0.0], None, r"widths must have one entry per weight in ws \(2\); got 1"),
+    ([5.0, 1.0], [0.0, 0.1], None, "ws must be increasing"),
+    ([-1.0, 5.0], [0.0, 0.1], None, "ws must be increasing weights"),
+    ([0.0], [0.0], None, "ending above 0"),
+    ([0.0, 5.0], [0.0, -0.1], None, "widths must be non-negative"),
+    ([0.0, 5.0], [0.0, np.inf], None, "widths must hold finite numbers"),
+    ([0.0, 5.0], [0.0, 0.1], 6.9, r"best must be a pair \(\|w\|, width\)"),
+    ([0.0, 5.0], [0.0, 0.1], (6.9, "wide"), r"best\[1\] must be a finite number"),
+])
+def test_interval_width_rejects_bad_arguments(ws, widths, best, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.interval_width(ws, widths, best=best)
