@@ -56,6 +56,17 @@ class CrossEntropyCost:
         return np.sum(np.nan_to_num(terms, nan=0.0, posinf=np.inf), axis=1)
 
     @staticmethod
+    def fn_z(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The same cost from the weighted inputs z^L of sigmoid outputs, without rounding a to 0 or 1.
+
+        With a = sigma(z), -y ln a - (1 - y) ln(1 - a) = ln(1 + e^z) - y z, which
+        ``np.logaddexp`` evaluates for any z. In float32 a sigmoid rounds to exactly 1 once
+        z > 17 or so, and :meth:`fn` would then report an infinite cost for a wrong output
+        that is merely very confident; this form gives the finite value.
+        """
+        return np.sum(np.logaddexp(0, z) - y * z, axis=1)
+
+    @staticmethod
     def delta(z, a, y, activation: Activation = sigmoid) -> np.ndarray:
         if not isinstance(activation, Sigmoid):
             raise ValueError(
@@ -87,6 +98,17 @@ class LogLikelihoodCost:
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(y > 0, -y * np.log(a), 0.0)
         return np.sum(terms, axis=1)
+
+    @staticmethod
+    def fn_z(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The same cost from the weighted inputs z^L of softmax outputs: -sum_j y_j (z_j - ln sum_k e^z_k).
+
+        Evaluated with the largest z subtracted first, so it stays finite where a softmax output
+        has rounded to 0.
+        """
+        shifted = z - np.max(z, axis=1, keepdims=True)
+        log_a = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        return -np.sum(y * log_a, axis=1)
 
     @staticmethod
     def delta(z, a, y, activation: Activation = sigmoid) -> np.ndarray:

@@ -289,7 +289,13 @@ class Network:
         regularizer = regularizers.get(regularization)
         x = self._inputs(x)
         y = self._targets(y, x.shape[0])
-        cost = float(np.mean(self.cost.fn(self.feedforward(x), y)))
+        zs, acts = self.forward(x)
+        # From z^L where the cost allows it (cross-entropy, log-likelihood): exact even where the
+        # output has rounded to 0 or 1. Costs are checked against the output activation when the
+        # network is built, so fn_z is only used with the activation it assumes.
+        fn_z = getattr(self.cost, "fn_z", None)
+        per_example = fn_z(zs[-1], y) if fn_z is not None else self.cost.fn(acts[-1], y)
+        cost = float(np.mean(per_example))
         if lmbda:
             cost += regularizer.fn(self.weights, lmbda, x.shape[0] if n is None else n)
         return cost

@@ -146,3 +146,31 @@ def test_regularization_needs_a_training_set_size(n):
     net = Network([2, 2], rng=0)
     with pytest.raises(ValueError, match="n, the size of the training set"):
         net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, lmbda=1.0, n=n)
+
+
+@pytest.mark.parametrize("cost, output", [(costs.CrossEntropyCost, activations.sigmoid),
+                                          (costs.LogLikelihoodCost, activations.softmax)])
+def test_cost_from_z_equals_cost_from_a(cost, output):
+    z = np.random.default_rng(0).normal(scale=3.0, size=(6, 4))
+    y = np.eye(4)[[0, 1, 2, 3, 0, 1]]
+    np.testing.assert_allclose(cost.fn_z(z, y), cost.fn(output.fn(z), y), rtol=1e-10)
+
+
+def test_cross_entropy_of_a_confident_wrong_float32_output_is_finite():
+    # sigma(40) rounds to exactly 1 in float32, so the cost computed from a is infinite;
+    # computed from z it is the true value: ln(1 + e^40) for the first output, 3 + ln(1 + e^-3)
+    # for the second.
+    z = np.array([[40.0, -3.0]], dtype=np.float32)
+    y = np.array([[0.0, 1.0]], dtype=np.float32)
+    assert np.isinf(costs.CrossEntropyCost.fn(activations.sigmoid.fn(z), y)[0])
+    assert costs.CrossEntropyCost.fn_z(z, y)[0] == pytest.approx(40.0 + np.log1p(np.exp(-40.0)) + 3.0 + np.log1p(np.exp(-3.0)), rel=1e-5)
+
+
+def test_total_cost_of_a_saturated_float32_network_is_finite():
+    from nnbook.network import Network
+
+    net = Network([2, 2], cost="cross-entropy", rng=0, dtype=np.float32)
+    net.weights[0][...] = [[50.0, 0.0], [0.0, 50.0]]
+    net.biases[0][...] = 0.0
+    x = np.array([[1.0, 0.0]], dtype=np.float32)
+    assert np.isfinite(net.total_cost(x, np.array([1])))
