@@ -76,7 +76,9 @@ class Comparison:
         if self.ours is None:
             return "not re-run"
         value = _format(self.ours, self.claim.unit)
-        return f"{value} (best of {self.runs} runs)" if self.claim.metric == "best" else value
+        if self.claim.metric == "best" and self.runs > 1:
+            return f"{value} (best of {self.runs} runs)"
+        return value
 
 
 _CH1 = f"{BOOK}/chap1.html"

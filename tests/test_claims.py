@@ -45,3 +45,9 @@ def test_darkness_claim_is_reproduced(tmp_path, monkeypatch, mnist_dir):
     c = claims.compare("ch1.darkness", "full")
     assert c.full_settings and c.within and c.profile == "full"
     assert c.ours == pytest.approx(0.2225, abs=1e-4)
+
+
+def test_best_of_several_runs_says_how_many():
+    claim = claims.get("ch1.net30")
+    assert claims.Comparison(claim, 0.95, "full", True, runs=9).formatted() == "95.00% (best of 9 runs)"
+    assert claims.Comparison(claim, 0.95, "full", True, runs=1).formatted() == "95.00%"
