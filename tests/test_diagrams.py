@@ -46,15 +46,20 @@ def test_every_diagram_is_a_plain_figure_on_opaque_white_with_fonts_of_10pt_or_m
                diagrams.half_adder(perceptrons=True), diagrams.face_detector(detail=True),
                diagrams.chain(), diagrams.chain(7)]
     for fig in figures:
-        assert fig.canvas.manager is None  # not created through pyplot
-        assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
-        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
-        assert sizes and min(sizes) >= 10
-        # cropped to the drawing, one data unit per inch, so sizes match across diagrams
-        (ax,) = fig.axes
-        assert np.ptp(ax.get_xlim()) == pytest.approx(fig.get_figwidth())
-        assert np.ptp(ax.get_ylim()) == pytest.approx(fig.get_figheight())
-        assert 1.0 < fig.get_figwidth() < 9.0 and 0.5 < fig.get_figheight() < 7.0
+        _assert_house_style(fig, max_height=7.0)
+
+
+def _assert_house_style(fig, max_height):
+    """Not made through pyplot, opaque white, fonts of 10 pt or more, one data unit per inch."""
+    assert fig.canvas.manager is None
+    assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
+    assert sizes and min(sizes) >= 10
+    # cropped to the drawing, one data unit per inch, so sizes match across diagrams
+    (ax,) = fig.axes
+    assert np.ptp(ax.get_xlim()) == pytest.approx(fig.get_figwidth())
+    assert np.ptp(ax.get_ylim()) == pytest.approx(fig.get_figheight())
+    assert 1.0 < fig.get_figwidth() < 9.0 and 0.5 < fig.get_figheight() < max_height
 
 
 def test_the_crop_keeps_every_text_inside_the_figure():
@@ -302,14 +307,8 @@ def crosses(segment: np.ndarray, box: tuple[float, float, float, float]) -> bool
 @pytest.mark.parametrize("name", CHAPTER_2)
 def test_chapter_2_diagrams_keep_the_house_style_and_every_text_inside(name):
     fig = CHAPTER_2[name]()
-    assert fig.canvas.manager is None
-    assert to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text()]
-    assert sizes and min(sizes) >= 10
+    _assert_house_style(fig, max_height=7.5)
     (ax,) = fig.axes
-    assert np.ptp(ax.get_xlim()) == pytest.approx(fig.get_figwidth())
-    assert np.ptp(ax.get_ylim()) == pytest.approx(fig.get_figheight())
-    assert 1.0 < fig.get_figwidth() < 9.0 and 0.5 < fig.get_figheight() < 7.5
     fig.draw_without_rendering()
     for text in ax.texts:
         for box in [text.get_window_extent()] + ([text.get_bbox_patch().get_window_extent()]
