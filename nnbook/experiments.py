@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnbook import baselines, profile as profiles, speed
+from nnbook import baselines, profile as profiles, serialize, speed
 from nnbook._files import atomic_write
 from nnbook.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
 from nnbook.network import Network
@@ -50,15 +50,12 @@ class Run:
         return self.metrics["accuracy"]
 
     def network(self) -> Network:
-        """The trained network, rebuilt from the stored final parameters."""
-        if self.path is None or self.settings.get("sizes") is None:
-            raise ValueError(f"run {self.experiment} #{self.repeat} has no stored network")
-        net = _network(self.settings, rng=0)
-        with np.load(self.path.with_suffix(".npz")) as f:
-            for l in range(len(net.weights)):
-                net.weights[l][...] = f[f"w{l}"]
-                net.biases[l][...] = f[f"b{l}"]
-        return net
+        """The trained network, as stored when the run finished (:mod:`nnbook.serialize`)."""
+        saved = self.path.with_suffix(".npz") if self.path is not None else None
+        if saved is None or not saved.is_file():
+            raise ValueError(f"run {self.experiment} #{self.repeat} has no stored network "
+                             f"(it trains none, or it diverged)")
+        return serialize.load(saved)
 
 
 @dataclass
@@ -124,10 +121,9 @@ def _load(path: Path) -> Run | None:
     return Run(d["experiment"], d["repeat"], d["settings"], d["metrics"], d["seconds"], history, path)
 
 
-def _store(run: Run, path: Path, params: list[np.ndarray] | None) -> None:
-    if params is not None:
-        arrays = {f"{'wb'[i % 2]}{i // 2}": p for i, p in enumerate(params)}
-        atomic_write(path.with_suffix(".npz"), lambda f: np.savez(f, **arrays))
+def _store(run: Run, path: Path, net: Network | None) -> None:
+    if net is not None and all(np.isfinite(p).all() for p in net.parameters()):
+        serialize.save(net, path.with_suffix(".npz"))
     d = {"experiment": run.experiment, "repeat": run.repeat, "settings": run.settings,
          "metrics": run.metrics, "seconds": run.seconds,
          "history": run.history.to_dict() if run.history is not None else None,
@@ -179,13 +175,13 @@ def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
 
 
 def _compute(exp: Experiment, s: dict, repeat: int, callback=None):
-    """Run one repeat; return (metrics, history, final parameters)."""
+    """Run one repeat; return (metrics, history, the trained network or None)."""
     init_seed, shuffle_seed = np.random.SeedSequence([s["seed"], repeat]).spawn(2)
     training, evaluation = _data(s)
     if exp.kind == "sgd":
         metrics, history, net = _train(s, training, evaluation, np.random.default_rng(init_seed),
                                        np.random.default_rng(shuffle_seed), callback)
-        return metrics, history, net.parameters()
+        return metrics, history, net
     if exp.kind == "sgd_sweep":  # one network per training-set size, same number of examples seen
         init_rng, shuffle_rng = np.random.default_rng(init_seed), np.random.default_rng(shuffle_seed)
         rows = []
@@ -241,10 +237,10 @@ def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bo
     if cache and (stored := _load(path)) is not None:
         return stored
     start = time.perf_counter()
-    metrics, history, params = _compute(exp, s, repeat, callback)
+    metrics, history, net = _compute(exp, s, repeat, callback)
     run = Run(name, repeat, s, metrics, time.perf_counter() - start, history)
     if cache:
-        _store(run, path, params)
+        _store(run, path, net)
     return run
 
 

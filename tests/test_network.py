@@ -5,27 +5,10 @@ import warnings
 import numpy as np
 import pytest
 
-from nnbook import activations, costs
+from nnbook import activations, costs, gradcheck
 from nnbook.data import one_hot
 from nnbook.network import Network
 from nnbook.train import TrainingDiverged, sgd
-
-
-def numerical_gradient(net, x, y, h=1e-6):
-    """Central differences of the mean cost with respect to every parameter, one at a time."""
-    grads = []
-    for p in net.parameters():
-        g = np.zeros_like(p)
-        for i in np.ndindex(p.shape):
-            old = p[i]
-            p[i] = old + h
-            up = net.total_cost(x, y)
-            p[i] = old - h
-            down = net.total_cost(x, y)
-            p[i] = old
-            g[i] = (up - down) / (2 * h)
-        grads.append(g)
-    return grads
 
 
 def per_example_backprop(net, x, y):
@@ -76,9 +59,8 @@ def test_backprop_matches_central_differences(cost, activation):
     x = rng.standard_normal((6, 4))
     y = rng.integers(0, 2, size=6)
     nabla_b, nabla_w = net.backprop(x, y)
-    numeric = numerical_gradient(net, x, y)
-    analytic = [g for pair in zip(nabla_w, nabla_b) for g in pair]
-    for a, n in zip(analytic, numeric):
+    numeric_b, numeric_w = gradcheck.numerical_gradient(net, x, y, h=1e-6)
+    for a, n in zip(nabla_w + nabla_b, numeric_w + numeric_b):
         assert a.shape == n.shape
         np.testing.assert_allclose(a, n, rtol=1e-5, atol=1e-8)
 
