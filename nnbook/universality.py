@@ -1,0 +1,491 @@
+"""The constructions of chapter 4's visual proof that a network can compute any function.
+
+Nothing here is trained and nothing is random: every function builds a network by hand and
+returns float64 arrays a figure or a widget can draw. The notation is the book's:
+
+* a hidden neuron with weight w and bias b outputs s(w x + b); with a large w it is a **step**
+  at s = -b / w (:func:`neuron`, :func:`step_position`, :func:`step`, :func:`step_width`);
+* two steps at s_1 < s_2 with output weights +h and -h make a **bump** of height h on
+  [s_1, s_2) (:func:`bump`, :func:`bumps`);
+* N bumps on [j/N, (j+1)/N) with heights h_j = sigma^-1(f(centre_j)) make the hidden layer's
+  weighted output a lookup table of sigma^-1 o f, so the output neuron sigma(.) approximates f
+  (:func:`lookup_heights`, :class:`BumpNetwork`, :func:`approximation_errors`);
+* the design challenge: five bumps whose heights a reader drags (:func:`design_score`);
+* two inputs: steps in x or in y, bumps, and a **tower** made by thresholding the sum of an
+  x-bump and a y-bump with output bias about -3h/2; in m dimensions the bias is (-m + 1/2) h
+  (:func:`step_2d`, :func:`bump_2d`, :func:`tower`, :func:`tower_nd`, :func:`tower_bias`,
+  :func:`tower_network`);
+* any activation s with distinct finite limits s(-inf) = a and s(+inf) = c also gives steps
+  (from a to c), so every construction takes an ``activation`` argument (:func:`sigmoid_like`
+  is the chapter's example);
+* the **windows of failure** around each step are shrunk by adding M approximations of
+  sigma^-1 o f / M whose bumps are shifted by 1/(M N) (:func:`shifted_approximation`,
+  :func:`failure_errors`).
+
+``activation`` arguments accept an :class:`nnbook.activations.Activation`, a name ("sigmoid",
+"tanh", "sigmoid_like") or any callable z -> s(z), evaluated element-wise on arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit, logit
+
+from nnbook import activations
+from nnbook.activations import Activation
+
+# --------------------------------------------------------------------------------------------
+# Validation and activations
+
+
+def _real(name: str, value, *, positive: bool = False, nonzero: bool = False) -> float:
+    """``value`` as a finite float, or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if positive and not value > 0:
+        raise ValueError(f"{name} must be positive; got {value!r}")
+    if nonzero and value == 0:
+        raise ValueError(f"{name} must not be 0; got {value!r}")
+    return float(value)
+
+
+def _count(name: str, value, minimum: int = 1) -> int:
+    """``value`` as an int >= ``minimum``, or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def _array(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array of finite numbers."""
+    try:
+        a = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers; got {value!r}") from None
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must hold finite numbers only; got {value!r}")
+    return a
+
+
+def _vector(name: str, value) -> np.ndarray:
+    """``value`` as a non-empty 1-D float64 array of finite numbers."""
+    a = _array(name, value)
+    if a.ndim != 1 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {a.shape}")
+    return a
+
+
+def _function(name: str, f) -> Callable:
+    if not callable(f):
+        raise ValueError(f"{name} must be a function of x; got {f!r}")
+    return f
+
+
+class SigmoidLike(Activation):
+    """The chapter's example of a non-sigmoid activation with the same limits 0 and 1:
+
+        s(z) = sigma(z) + 0.2 sin(10 z) exp(-|z|),
+
+    a sigmoid with wiggles near z = 0 that die out as |z| grows. It is not monotone, but a
+    large weight still turns it into a step from 0 to 1. Its derivative is
+    s'(z) = sigma'(z) + 0.2 exp(-|z|) (10 cos(10 z) - sgn(z) sin(10 z)).
+    """
+
+    name = "sigmoid_like"
+
+    def fn(self, z):
+        z = np.asarray(z, dtype=np.float64)
+        return expit(z) + 0.2 * np.sin(10 * z) * np.exp(-np.abs(z))
+
+    def prime(self, z):
+        z = np.asarray(z, dtype=np.float64)
+        sig = expit(z)
+        return sig * (1 - sig) + 0.2 * np.exp(-np.abs(z)) * (
+            10 * np.cos(10 * z) - np.sign(z) * np.sin(10 * z))
+
+
+sigmoid_like = SigmoidLike()
+
+_NAMED = {**activations.ACTIVATIONS, "sigmoid_like": sigmoid_like, "sigmoid-like": sigmoid_like}
+
+
+def _resolve(activation) -> Callable[[np.ndarray], np.ndarray]:
+    """An element-wise function z -> s(z) returning float64 arrays."""
+    if isinstance(activation, str):
+        if activation not in _NAMED:
+            raise ValueError(f"activation must be one of {sorted(_NAMED)}, an Activation or a "
+                             f"function; got {activation!r}")
+        activation = _NAMED[activation]
+    if isinstance(activation, Activation):
+        if not activation.elementwise:
+            raise ValueError(f"activation must be element-wise; got {activation!r}")
+        fn = activation.fn
+    elif callable(activation):
+        fn = activation
+    else:
+        raise ValueError(f"activation must be a name, an Activation or a function; "
+                         f"got {activation!r}")
+    return lambda z: np.asarray(fn(np.asarray(z, dtype=np.float64)), dtype=np.float64)
+
+
+def _is_sigmoid(activation) -> bool:
+    return activation == "sigmoid" or isinstance(activation, activations.Sigmoid)
+
+
+def limits(activation="sigmoid") -> tuple[float, float]:
+    """The limits (a, c) = (s(-inf), s(+inf)) of an activation, estimated at z = -/+1e6.
+
+    Raises ValueError unless they are finite and distinct (s at 1e5 and 1e6 must agree to
+    within 1e-3 of c - a): a large weight turns s into a step from a to c only then. ReLU and
+    linear neurons fail this test, which is why the chapter's argument does not cover them.
+    """
+    s = _resolve(activation)
+    z = np.array([-1e6, -1e5, 1e5, 1e6])
+    with np.errstate(over="ignore"):
+        v = s(z)
+    a, a5, c5, c = (float(t) for t in v)
+    if not (np.all(np.isfinite(v)) and abs(c - a) > 1e-9
+            and abs(a - a5) <= 1e-3 * abs(c - a) and abs(c - c5) <= 1e-3 * abs(c - a)):
+        raise ValueError(
+            f"activation must have distinct finite limits at -inf and +inf for a large weight "
+            f"to make a step; got s(-1e6) = {a:.6g}, s(-1e5) = {a5:.6g}, s(1e5) = {c5:.6g}, "
+            f"s(1e6) = {c:.6g}")
+    return a, c
+
+
+# --------------------------------------------------------------------------------------------
+# One input: the goal, steps and bumps
+
+
+def goal(x):
+    """The function the chapter approximates, equation (113):
+
+        f(x) = 0.2 + 0.4 x^2 + 0.3 x sin(15 x) + 0.05 cos(50 x),
+
+    which stays between about 0.095 and 0.853 on [0, 1], so sigma^-1(f(x)) exists there.
+    """
+    x = _array("x", x)
+    return 0.2 + 0.4 * x**2 + 0.3 * x * np.sin(15 * x) + 0.05 * np.cos(50 * x)
+
+
+def inverse_sigmoid(y):
+    """sigma^-1(y) = ln(y / (1 - y)) for y in the open interval (0, 1)."""
+    y = _array("y", y)
+    if np.any((y <= 0) | (y >= 1)):
+        bad = y[(y <= 0) | (y >= 1)].ravel()[0]
+        raise ValueError(f"y must lie strictly between 0 and 1 (the sigmoid's range); "
+                         f"got {bad!r}")
+    return logit(y)
+
+
+def inverse(y, activation="sigmoid"):
+    """s^-1(y): the z with s(z) = y, for a monotone activation s and y strictly between its
+    limits. sigma^-1 and tanh^-1 are exact; any other s is inverted by bisection, after
+    checking that s is monotone on the interval searched (a non-monotone s, such as
+    :func:`sigmoid_like`, has no inverse and raises ValueError).
+    """
+    y = _array("y", y)
+    if _is_sigmoid(activation):
+        return inverse_sigmoid(y)
+    a, c = limits(activation)
+    lo_y, hi_y = min(a, c), max(a, c)
+    if np.any((y <= lo_y) | (y >= hi_y)):
+        bad = y[(y <= lo_y) | (y >= hi_y)].ravel()[0]
+        raise ValueError(f"y must lie strictly between the activation's limits {lo_y:.6g} and "
+                         f"{hi_y:.6g}; got {bad!r}")
+    if activation == "tanh" or isinstance(activation, activations.Tanh):
+        return np.arctanh(y)
+    s = _resolve(activation)
+    sign = 1.0 if c > a else -1.0          # work with the increasing function sign * s
+    t = sign * y
+    half = 1.0                              # a bracket [-half, half] holding every solution
+    while not (np.all(sign * s(np.array(-half)) < t) and np.all(sign * s(np.array(half)) > t)):
+        half *= 2
+        if half > 1e6:
+            raise ValueError("could not bracket s^-1(y) within |z| <= 1e6")
+    grid = sign * s(np.linspace(-half, half, 100_001))
+    if np.any(np.diff(grid) < 0):
+        raise ValueError(f"activation {activation!r} is not monotone, so s^-1 is not defined; "
+                         f"use a sigmoid output neuron (output_activation='sigmoid')")
+    lo, hi = np.full(y.shape, -half), np.full(y.shape, half)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        below = sign * s(mid) < t
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+def neuron(x, w, b, activation="sigmoid"):
+    """One hidden neuron's output s(w x + b) for each input x (same shape as x)."""
+    x = _array("x", x)
+    w, b = _real("w", w), _real("b", b)
+    return _resolve(activation)(w * x + b)
+
+
+def step_position(w, b):
+    """Where a neuron with a large weight steps: s = -b / w (w must not be 0)."""
+    w, b = _real("w", w, nonzero=True), _real("b", b)
+    return -b / w
+
+
+def step(x, s, w=1000.0, activation="sigmoid"):
+    """A neuron used as a step at s: weight w > 0 and bias b = -w s, output s(w x - w s).
+
+    It rises from the activation's limit a = s(-inf) to c = s(+inf) (0 to 1 for the sigmoid)
+    around x = s, over a width proportional to 1 / w (:func:`step_width`).
+    """
+    x = _array("x", x)
+    s, w = _real("s", s), _real("w", w, positive=True)
+    return _resolve(activation)(w * x - w * s)
+
+
+def _normalised(activation):
+    """u(z) = (s(z) - a) / (c - a), which goes from 0 to 1."""
+    s = _resolve(activation)
+    a, c = limits(activation)
+    return lambda z: (s(z) - a) / (c - a)
+
+
+def step_width(w, activation="sigmoid", low=0.05, high=0.95):
+    """The width in x of a step's window: outside it the neuron's normalised output
+    u = (s(w x + b) - a) / (c - a) is below ``low`` on the left and above ``high`` on the right.
+
+    width = (z_high - z_low) / w, where z_low is the first z with u(z) >= low and z_high the
+    last z with u(z) <= high. For the sigmoid this is exact,
+    (sigma^-1(high) - sigma^-1(low)) / w, which is 2 ln 19 / w for 0.05 and 0.95; for any
+    other activation z_low and z_high are found on a fine grid and refined by bisection (for a
+    wiggly s the window includes every wiggle that leaves the bands).
+    """
+    w = _real("w", w, positive=True)
+    low, high = _real("low", low), _real("high", high)
+    if not 0 < low < high < 1:
+        raise ValueError(f"low and high must satisfy 0 < low < high < 1; got low={low!r}, "
+                         f"high={high!r}")
+    if _is_sigmoid(activation):
+        return float((logit(high) - logit(low)) / w)
+    u = _normalised(activation)
+    half = 8.0
+    while not (u(np.array(-half)) < low and u(np.array(half)) > high):
+        half *= 2
+        if half > 1e6:
+            raise ValueError("the activation does not settle within |z| <= 1e6")
+    z = np.linspace(-half, half, 200_001)
+    v = u(z)
+    i = int(np.argmax(v >= low))                      # first grid point at or above low
+    k = len(z) - 1 - int(np.argmax(v[::-1] <= high))  # last grid point at or below high
+
+    def crossing(lo, hi, level):        # u(lo) < level <= u(hi)
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if u(np.array(mid)) < level else (lo, mid)
+        return 0.5 * (lo + hi)
+
+    z_low = crossing(z[i - 1], z[i], low)
+    z_high = crossing(z[k], z[k + 1], high)
+    return float((z_high - z_low) / w)
+
+
+def bump(x, s1, s2, h, w=1000.0, activation="sigmoid"):
+    """A pair of steps at s1 and s2 with output weights +h and -h: a bump of height h on
+    [s1, s2) (a dip for h < 0; for s1 > s2 the bump is -h on [s2, s1)).
+
+        h [step(x, s1) - step(x, s2)] / (c - a),
+
+    where a and c are the activation's limits; c - a = 1 for the sigmoid, and for another
+    activation the division makes the bump's height h.
+    """
+    s1, s2, h = _real("s1", s1), _real("s2", s2), _real("h", h)
+    a, c = limits(activation)
+    return h * (step(x, s1, w, activation) - step(x, s2, w, activation)) / (c - a)
+
+
+def bumps(x, edges, heights, w=1000.0, activation="sigmoid"):
+    """The sum of bumps between consecutive edges: sum_j bump(x, e_j, e_{j+1}, h_j).
+
+    ``edges`` must increase strictly and have one more entry than ``heights``.
+    """
+    x = _array("x", x)
+    edges, heights = _vector("edges", edges), _vector("heights", heights)
+    if len(edges) != len(heights) + 1:
+        raise ValueError(f"edges must have len(heights) + 1 = {len(heights) + 1} entries; "
+                         f"got {len(edges)}")
+    if np.any(np.diff(edges) <= 0):
+        raise ValueError(f"edges must increase strictly; got {edges!r}")
+    w = _real("w", w, positive=True)
+    a, c = limits(activation)
+    total = np.zeros_like(x)
+    for j, h in enumerate(heights):
+        total += h * (step(x, edges[j], w, activation) - step(x, edges[j + 1], w, activation))
+    return total / (c - a)
+
+
+# --------------------------------------------------------------------------------------------
+# One input: N bumps as a lookup table of s^-1 o f
+
+
+def _unit_grid(x, points: int = 2001) -> np.ndarray:
+    return np.linspace(0.0, 1.0, points) if x is None else _vector("x", x)
+
+
+def _values(f, x) -> np.ndarray:
+    y = np.asarray(f(x), dtype=np.float64)
+    if y.shape != x.shape:
+        raise ValueError(f"f must return one value per x: shape {x.shape}; got {y.shape}")
+    return y
+
+
+def lookup_heights(f, n, activation="sigmoid"):
+    """The N heights of the lookup table: h_j = s^-1(f(x_j)) at the centre x_j = (j + 1/2) / N
+    of the j-th bump [j/N, (j+1)/N), so that an output neuron s(weighted output) gives f(x_j)
+    there. For the sigmoid, h_j = sigma^-1(f(x_j)); ``activation`` is the *output* neuron's and
+    must be invertible (see :func:`inverse`), and f must take values within its range.
+    """
+    f, n = _function("f", f), _count("n", n)
+    centres = (np.arange(n) + 0.5) / n
+    try:
+        return inverse(_values(f, centres), activation)
+    except ValueError as error:
+        raise ValueError(f"f's values at the bump centres must lie in the output neuron's "
+                         f"range: {error}") from None
+
+
+class BumpNetwork:
+    """One input, one hidden layer of 2N step neurons, one output neuron.
+
+    Hidden neurons 2j and 2j+1 are steps at the edges e_j and e_{j+1} of bump j: weight w,
+    biases -w e_j and -w e_{j+1}, output weights +h_j / (c - a) and -h_j / (c - a), where a and
+    c are the hidden activation's limits (c - a = 1 for the sigmoid). The weighted output
+
+        sum_k output_weights_k s(hidden_weights_k x + hidden_biases_k)
+
+    is then about h_j on [e_j, e_{j+1}) and 0 outside the bumps, and the output neuron's
+    s_out(weighted output + output_bias), with output_bias = 0, is about s_out(h_j) = f at
+    the bump's centre.
+
+    Built by :meth:`fit`. The hidden activation may be any with distinct finite limits; the
+    output neuron is a sigmoid unless ``output_activation`` says otherwise, since its inverse
+    must exist for the lookup table (the chapter's sigmoid-like s is not monotone, so has none).
+    """
+
+    def __init__(self, hidden_weights, hidden_biases, output_weights, output_bias, edges,
+                 heights, activation="sigmoid", output_activation="sigmoid"):
+        self.hidden_weights = _vector("hidden_weights", hidden_weights)
+        self.hidden_biases = _vector("hidden_biases", hidden_biases)
+        self.output_weights = _vector("output_weights", output_weights)
+        k = len(self.hidden_weights)
+        if len(self.hidden_biases) != k or len(self.output_weights) != k:
+            raise ValueError(f"hidden_biases and output_weights must have {k} entries like "
+                             f"hidden_weights; got {len(self.hidden_biases)} and "
+                             f"{len(self.output_weights)}")
+        self.output_bias = _real("output_bias", output_bias)
+        self.edges, self.heights = _vector("edges", edges), _vector("heights", heights)
+        self.activation, self.output_activation = activation, output_activation
+        self._s, self._s_out = _resolve(activation), _resolve(output_activation)
+
+    @classmethod
+    def fit(cls, f, n, w=1000.0, activation="sigmoid", output_activation="sigmoid",
+            margin=None) -> BumpNetwork:
+        """The network whose N bumps on [j/N, (j+1)/N) have heights h_j from
+        :func:`lookup_heights`, with steps of weight w.
+
+        The two outer steps are moved ``margin`` outside [0, 1] (default half a bump width,
+        1/(2N)), so that the network approximates f up to the ends of [0, 1] instead of
+        stepping there; ``margin=0`` puts them at 0 and 1 as in the chapter's figures.
+        """
+        n = _count("n", n)
+        w = _real("w", w, positive=True)
+        margin = 0.5 / n if margin is None else _real("margin", margin)
+        if margin < 0:
+            raise ValueError(f"margin must be >= 0; got {margin!r}")
+        a, c = limits(activation)
+        heights = lookup_heights(f, n, output_activation)
+        edges = np.arange(n + 1) / n
+        steps = edges.copy()
+        steps[0], steps[-1] = -margin, 1 + margin
+        positions = np.column_stack([steps[:-1], steps[1:]]).ravel()       # (2N,)
+        out = np.column_stack([heights, -heights]).ravel() / (c - a)       # (2N,)
+        return cls(np.full(2 * n, w), -w * positions, out, 0.0, edges, heights,
+                   activation, output_activation)
+
+    def weighted_output(self, x):
+        """sum_k output_weights_k s(hidden_weights_k x + hidden_biases_k), same shape as x."""
+        x = _array("x", x)
+        z = x[..., None] * self.hidden_weights + self.hidden_biases       # (..., 2N)
+        return self._s(z) @ self.output_weights
+
+    def output(self, x):
+        """The network's output s_out(weighted_output(x) + output_bias), which approximates f."""
+        return self._s_out(self.weighted_output(x) + self.output_bias)
+
+    def error(self, f, x=None) -> dict:
+        """max and mean of |output(x) - f(x)| over x (default 2001 points evenly on [0, 1])."""
+        f = _function("f", f)
+        x = _unit_grid(x)
+        gap = np.abs(self.output(x) - _values(f, x))
+        return {"max": float(gap.max()), "mean": float(gap.mean())}
+
+
+def approximation_errors(f, ns, w=1000.0, activation="sigmoid", x=None) -> list[dict]:
+    """For each N in ``ns``, the error of :meth:`BumpNetwork.fit(f, N, w) <BumpNetwork.fit>`:
+    a list of {"n": N, "max": ..., "mean": ...}. The error falls as N grows while the steps'
+    windows (width ~ 1/w) stay narrow beside the bumps (width 1/N).
+    """
+    ns = [_count("ns entry", n) for n in ns]
+    return [{"n": n, **BumpNetwork.fit(f, n, w, activation).error(f, x)} for n in ns]
+
+
+# --------------------------------------------------------------------------------------------
+# The design challenge: five bumps, dragged by hand
+
+DESIGN_THRESHOLD = 0.40
+"""The design challenge succeeds when :func:`design_score` is below this (the original
+page's code compares with 0.405)."""
+
+DESIGN_BUMPS = 5
+
+
+def design_target(x):
+    """sigma^-1(f(x)) for the goal f of :func:`goal`: what the weighted output should match."""
+    return inverse_sigmoid(goal(x))
+
+
+def _design_grid() -> tuple[np.ndarray, np.ndarray]:
+    i = np.arange(100)
+    return i / 100, i // 20
+
+
+def design_score(heights, x=None) -> float:
+    """The design challenge's score: the mean over x of |sigma^-1(f(x)) - h_{floor(5x)}|.
+
+    Five ideal bumps (w -> infinity) of heights h_0, ..., h_4 on [0, 0.2), [0.2, 0.4), ...,
+    [0.8, 1.0): the weighted output at x is h_j with j = floor(5 x), and f is :func:`goal`.
+    By default x = i / 100 for i = 0, 1, ..., 99 and j = i // 20 is computed from the integer
+    i (exact, whereas floor(5 x) in floating point could land on the wrong side of an edge).
+    For a given x, j = floor(5 x), with x = 1 counted in the last bump; x must lie in [0, 1].
+    Success when the score is below :data:`DESIGN_THRESHOLD` = 0.40.
+    """
+    heights = _vector("heights", heights)
+    if len(heights) != DESIGN_BUMPS:
+        raise ValueError(f"heights must have {DESIGN_BUMPS} entries, one per bump; "
+                         f"got {len(heights)}")
+    if x is None:
+        x, j = _design_grid()
+    else:
+        x = _vector("x", x)
+        if np.any((x < 0) | (x > 1)):
+            raise ValueError(f"x must lie in [0, 1]; got {x[(x < 0) | (x > 1)][0]!r}")
+        j = np.minimum(np.floor(DESIGN_BUMPS * x).astype(int), DESIGN_BUMPS - 1)
+    return float(np.mean(np.abs(design_target(x) - heights[j])))
+
+
+def design_solution() -> np.ndarray:
+    """The five heights with the smallest :func:`design_score` on its default grid: on each
+    fifth, the median of sigma^-1(f(x)) over the 20 grid points there (a median minimises a
+    sum of absolute deviations).
+    """
+    x, j = _design_grid()
+    target = design_target(x)
+    return np.array([np.median(target[j == k]) for k in range(DESIGN_BUMPS)])
