@@ -21,6 +21,7 @@ def test_every_claim_is_well_formed():
 def test_original_values_are_formatted_as_the_book_writes_them():
     assert claims.get("ch1.net30").original() == "95.42%"
     assert claims.get("ch1.params30").original() == "23,860"
+    assert claims.get("ch4.design_threshold").original() == "0.40"
 
 
 def test_parameter_count_claim_is_reproduced_exactly():
