@@ -11,6 +11,7 @@ One idea per module:
 * :mod:`nnbook.serialize` -- save and load a network in a documented, versioned .npz format.
 * :mod:`nnbook.schedules` -- chapter 3's no-improvement-in-n rules: early stopping, halving eta.
 * :mod:`nnbook.gradcheck` -- finite-difference gradients, to check backpropagation against (chapter 2).
+* :mod:`nnbook.universality` -- chapter 4's proof built by hand: steps, bumps, towers, windows of failure.
 * :mod:`nnbook.gradients` -- chapter 5's measurements: how fast each layer learns, unstable products.
 * :mod:`nnbook.reference`, :mod:`nnbook.speed` -- the original's per-example backpropagation, kept
   only to be timed, and the chapter 2 timings: backprop versus finite differences, matrix versus loop.

@@ -175,7 +175,7 @@ def inverse_sigmoid(y):
     """sigma^-1(y) = ln(y / (1 - y)) for y in the open interval (0, 1)."""
     y = _array("y", y)
     if np.any((y <= 0) | (y >= 1)):
-        bad = y[(y <= 0) | (y >= 1)].ravel()[0]
+        bad = float(y[(y <= 0) | (y >= 1)].ravel()[0])
         raise ValueError(f"y must lie strictly between 0 and 1 (the sigmoid's range); "
                          f"got {bad!r}")
     return logit(y)
@@ -193,7 +193,7 @@ def inverse(y, activation="sigmoid"):
     a, c = limits(activation)
     lo_y, hi_y = min(a, c), max(a, c)
     if np.any((y <= lo_y) | (y >= hi_y)):
-        bad = y[(y <= lo_y) | (y >= hi_y)].ravel()[0]
+        bad = float(y[(y <= lo_y) | (y >= hi_y)].ravel()[0])
         raise ValueError(f"y must lie strictly between the activation's limits {lo_y:.6g} and "
                          f"{hi_y:.6g}; got {bad!r}")
     if activation == "tanh" or isinstance(activation, activations.Tanh):
@@ -239,6 +239,7 @@ def step(x, s, w=1000.0, activation="sigmoid"):
     """
     x = _array("x", x)
     s, w = _real("s", s), _real("w", w, positive=True)
+    limits(activation)                      # a step needs distinct finite limits
     return _resolve(activation)(w * x - w * s)
 
 
@@ -476,7 +477,7 @@ def design_score(heights, x=None) -> float:
     else:
         x = _vector("x", x)
         if np.any((x < 0) | (x > 1)):
-            raise ValueError(f"x must lie in [0, 1]; got {x[(x < 0) | (x > 1)][0]!r}")
+            raise ValueError(f"x must lie in [0, 1]; got {float(x[(x < 0) | (x > 1)][0])!r}")
         j = np.minimum(np.floor(DESIGN_BUMPS * x).astype(int), DESIGN_BUMPS - 1)
     return float(np.mean(np.abs(design_target(x) - heights[j])))
 
@@ -489,3 +490,181 @@ def design_solution() -> np.ndarray:
     x, j = _design_grid()
     target = design_target(x)
     return np.array([np.median(target[j == k]) for k in range(DESIGN_BUMPS)])
+
+
+# --------------------------------------------------------------------------------------------
+# Two inputs (and m): steps, bumps and towers
+
+
+def _axis(axis) -> str:
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y'; got {axis!r}")
+    return axis
+
+
+def step_2d(x, y, s, w=1000.0, axis="x", activation="sigmoid"):
+    """A neuron of two inputs with weight w on one of them and 0 on the other, bias -w s: a step
+    at x = s (``axis="x"``: output s(w x - w s)) or at y = s (``axis="y"``), on the grid of
+    ``x`` and ``y``. Returns shape (len(y), len(x)): row i is y[i], column k is x[k].
+    """
+    x, y = _vector("x", x), _vector("y", y)
+    along = x[None, :] if _axis(axis) == "x" else y[:, None]
+    return np.broadcast_to(step(along, s, w, activation), (len(y), len(x))).copy()
+
+
+def bump_2d(x, y, s1, s2, h, w=1000.0, axis="x", activation="sigmoid"):
+    """An x-bump (or y-bump) of height h: h [step at s1 - step at s2] / (c - a) on the grid of
+    ``x`` and ``y``, shape (len(y), len(x)); it is h on the strip s1 <= x < s2 (or y).
+    """
+    x, y = _vector("x", x), _vector("y", y)
+    along = x[None, :] if _axis(axis) == "x" else y[:, None]
+    return np.broadcast_to(bump(along, s1, s2, h, w, activation), (len(y), len(x))).copy()
+
+
+def tower_bias(m, h):
+    """The output bias (-m + 1/2) h that turns m bumps of height h into a tower.
+
+    Where a point is inside all m bumps the weighted input is m h + (-m + 1/2) h = h/2 > 0;
+    where it is outside even one it is at most (m - 1) h + (-m + 1/2) h = -h/2 < 0. A sigmoid
+    of that is close to 1 or 0 once h is large. For two inputs the bias is -3h/2.
+    """
+    m = _count("m", m)
+    h = _real("h", h)
+    return (-m + 0.5) * h
+
+
+def _intervals(name: str, intervals, m: int) -> np.ndarray:
+    a = _array(name, intervals)
+    if a.shape != (m, 2) or np.any(a[:, 0] >= a[:, 1]):
+        raise ValueError(f"{name} must be {m} pairs (lo, hi) with lo < hi; got {intervals!r}")
+    return a
+
+
+def tower_nd(points, intervals, h, w=1000.0, bias=None, output_weight=1.0,
+             activation="sigmoid"):
+    """A tower in m dimensions: output_weight * sigma(sum_i bump_i(x_i) + bias), where bump_i is
+    a bump of height h on [lo_i, hi_i) in the i-th input and ``bias`` defaults to
+    :func:`tower_bias` (m, h) = (-m + 1/2) h. ``points`` has shape (k, m), one point per row,
+    ``intervals`` shape (m, 2); returns shape (k,). About output_weight inside the box, 0
+    outside, for large h (the thresholding neuron is a sigmoid; ``activation`` is the hidden
+    neurons').
+    """
+    points = _array("points", points)
+    if points.ndim != 2 or points.shape[1] == 0:
+        raise ValueError(f"points must have shape (k, m), one point per row; "
+                         f"got {points.shape}")
+    m = points.shape[1]
+    box = _intervals("intervals", intervals, m)
+    h = _real("h", h)
+    bias = tower_bias(m, h) if bias is None else _real("bias", bias)
+    output_weight = _real("output_weight", output_weight)
+    z = sum(bump(points[:, i], box[i, 0], box[i, 1], h, w, activation) for i in range(m))
+    return output_weight * expit(z + bias)
+
+
+def tower(x, y, x_interval, y_interval, h, w=1000.0, bias=None, output_weight=1.0,
+          activation="sigmoid"):
+    """The two-input tower on the grid of ``x`` and ``y``, shape (len(y), len(x)):
+
+        output_weight * sigma(x-bump + y-bump + bias),
+
+    an x-bump of height h on ``x_interval`` plus a y-bump of height h on ``y_interval``
+    (2h on the rectangle, h on the rest of the two strips, 0 elsewhere), thresholded by a
+    sigmoid neuron with bias default :func:`tower_bias` (2, h) = -3h/2. As h grows it tends to
+    output_weight times the rectangle's indicator; for small h it is a gentle mound on a
+    plateau, not a tower.
+    """
+    x, y = _vector("x", x), _vector("y", y)
+    box = _intervals("(x_interval, y_interval)", [x_interval, y_interval], 2)
+    h = _real("h", h)
+    bias = tower_bias(2, h) if bias is None else _real("bias", bias)
+    output_weight = _real("output_weight", output_weight)
+    z = (bump(x[None, :], box[0, 0], box[0, 1], h, w, activation)
+         + bump(y[:, None], box[1, 0], box[1, 1], h, w, activation))
+    return output_weight * expit(z + bias)
+
+
+def tower_network(f2, n, h=20.0, w=1000.0, x=None, y=None, activation="sigmoid",
+                  weighted=False):
+    """Many towers approximating a function f2(x, y) with values in (0, 1) on the unit square.
+
+    The network has two hidden layers: 2N x-steps and 2N y-steps (the bumps of N columns and N
+    rows, outer steps moved half a cell outside [0, 1] as in :meth:`BumpNetwork.fit`), then one
+    tower neuron per cell (i, j), sigma(x-bump_i + y-bump_j - 3h/2). The output neuron weights
+    tower (i, j) by v_ij = sigma^-1(f2 at the cell's centre), so its weighted input is a lookup
+    table of sigma^-1 o f2 and its output sigma(sum_ij v_ij T_ij) approximates f2.
+
+    Returns the output on the grid of ``x`` and ``y`` (default 101 points each on [0, 1]),
+    shape (len(y), len(x)), or the weighted input sum_ij v_ij T_ij when ``weighted`` is True.
+    """
+    f2 = _function("f2", f2)
+    n = _count("n", n)
+    h = _real("h", h, positive=True)
+    x = np.linspace(0, 1, 101) if x is None else _vector("x", x)
+    y = np.linspace(0, 1, 101) if y is None else _vector("y", y)
+    centres = (np.arange(n) + 0.5) / n
+    cx, cy = np.meshgrid(centres, centres)                  # (N, N): row j is y, column i is x
+    values = np.asarray(f2(cx, cy), dtype=np.float64)
+    if values.shape != cx.shape:
+        raise ValueError(f"f2 must return one value per point: shape {cx.shape}; "
+                         f"got {values.shape}")
+    v = inverse_sigmoid(values)
+    steps = np.arange(n + 1) / n
+    steps[0], steps[-1] = -0.5 / n, 1 + 0.5 / n
+    xb = np.stack([bump(x, steps[i], steps[i + 1], h, w, activation) for i in range(n)])
+    yb = np.stack([bump(y, steps[j], steps[j + 1], h, w, activation) for j in range(n)])
+    total = np.zeros((len(y), len(x)))
+    bias = tower_bias(2, h)
+    for j in range(n):                                      # one row of towers at a time
+        towers = expit(xb[:, None, :] + yb[j][None, :, None] + bias)    # (N, len(y), len(x))
+        total += np.tensordot(v[j], towers, axes=1)
+    return total if weighted else expit(total)
+
+
+# --------------------------------------------------------------------------------------------
+# Fixing up the step functions: M shifted approximations
+
+
+def shifted_approximation(f, n, m_shifts, w, x, activation="sigmoid", weighted=False):
+    """sigma(sum_{k=0}^{M-1} A_k(x)), the fix for the windows of failure.
+
+    A_k is an N-bump approximation of sigma^-1(f(x)) / M whose inner bump edges are shifted by
+    k / (M N): at the edges k/(M N) + j/N inside (0, 1) (the first and last cells are shorter,
+    and the outer steps sit half a bump width outside [0, 1] as in :meth:`BumpNetwork.fit`),
+    with each cell's height sigma^-1(f(centre)) / M. A_0 alone (M = 1) is the BumpNetwork.
+    Every x is inside a window of failure of at most one A_k, which then errs by at most 1/M
+    of what a single approximation could. ``weighted=True`` returns the sum instead.
+    """
+    f, n, m_shifts = _function("f", f), _count("n", n), _count("m_shifts", m_shifts)
+    w = _real("w", w, positive=True)
+    x = _array("x", x)
+    margin = 0.5 / n
+    total = np.zeros_like(x)
+    for k in range(m_shifts):
+        inner = k / (m_shifts * n) + np.arange(n + 1) / n
+        inner = inner[(inner > 0) & (inner < 1)]
+        cells = np.concatenate([[0.0], inner, [1.0]])
+        centres = 0.5 * (cells[:-1] + cells[1:])
+        try:
+            heights = inverse_sigmoid(_values(f, centres)) / m_shifts
+        except ValueError as error:
+            raise ValueError(f"f's values must lie in (0, 1): {error}") from None
+        steps = np.concatenate([[-margin], inner, [1 + margin]])
+        total += bumps(x, steps, heights, w, activation)
+    return total if weighted else expit(total)
+
+
+def failure_errors(f, n, ms, w, x=None, activation="sigmoid") -> list[dict]:
+    """For each M in ``ms``, the error of :func:`shifted_approximation` (f, n, M, w) over x
+    (default 2001 points on [0, 1]): a list of {"M": M, "max": ..., "mean": ...}. At a fixed,
+    moderate w the worst-case error falls as M grows.
+    """
+    f = _function("f", f)
+    x = _unit_grid(x)
+    target = _values(f, x)
+    rows = []
+    for m in ms:
+        gap = np.abs(shifted_approximation(f, n, _count("ms entry", m), w, x, activation)
+                     - target)
+        rows.append({"M": int(m), "max": float(gap.max()), "mean": float(gap.mean())})
+    return rows

@@ -190,3 +190,166 @@ def test_design_score_by_hand():
     # The same grid given explicitly gives the same score: floor(5x) lands on the right bump.
     assert u.design_score(heights, x=np.arange(100) / 100) == pytest.approx(by_hand, rel=1e-12)
     np.testing.assert_allclose(u.design_target(i / 100), target)
+
+
+# ---- two inputs: steps, bumps, towers ---------------------------------------------------------
+
+G = np.linspace(0, 1, 21)          # 0.05 apart: every point is 0.025 from the edges below
+
+
+def test_step_2d_steps_in_one_input_only():
+    x, y = G, G[:11]
+    sx = u.step_2d(x, y, 0.52, axis="x")
+    sy = u.step_2d(x, y, 0.23, axis="y")
+    assert sx.shape == sy.shape == (11, 21)
+    np.testing.assert_array_equal(sx, np.tile(u.step(x, 0.52), (11, 1)))
+    np.testing.assert_array_equal(sy, np.tile(u.step(y, 0.23)[:, None], (1, 21)))
+    assert sx[0, 10] < 1e-6 and sx[0, 11] > 1 - 1e-6
+    assert sy[4, 0] < 1e-6 and sy[5, 0] > 1 - 1e-6
+
+
+def test_bump_2d_is_a_strip():
+    b = u.bump_2d(G, G, 0.325, 0.675, 0.6, axis="y")
+    inside = (G > 0.325) & (G < 0.675)
+    np.testing.assert_allclose(b[inside], 0.6, atol=1e-9)
+    np.testing.assert_allclose(b[~inside], 0.0, atol=1e-9)
+    np.testing.assert_allclose(u.bump_2d(G, G, 0.325, 0.675, 0.6, axis="x"), b.T)
+
+
+@pytest.mark.parametrize("m, expected", [(1, -0.5), (2, -1.5), (3, -2.5), (5, -4.5)])
+def test_tower_bias_is_minus_m_plus_a_half_times_h(m, expected):
+    assert u.tower_bias(m, 1.0) == expected
+    assert u.tower_bias(m, 10.0) == pytest.approx(10 * expected)
+
+
+def test_a_tower_for_large_h():
+    t = u.tower(G, G, (0.325, 0.675), (0.325, 0.675), h=30.0)
+    inside = (G > 0.325) & (G < 0.675)
+    box = inside[:, None] & inside[None, :]
+    assert t.shape == (21, 21)
+    # sigma(h/2) inside, at most sigma(-h/2) on the strips and sigma(-3h/2) elsewhere.
+    np.testing.assert_allclose(t[box], expit_(15.0), rtol=1e-6)
+    assert np.all(t[~box] <= expit_(-15.0) * (1 + 1e-6))
+    assert t[10, 10] > 0.999 and t[0, 0] < 1e-15
+    # output_weight scales it; the default bias is -3h/2.
+    np.testing.assert_allclose(u.tower(G, G, (0.325, 0.675), (0.325, 0.675), 30.0,
+                                       output_weight=0.7), 0.7 * t)
+    np.testing.assert_allclose(u.tower(G, G, (0.325, 0.675), (0.325, 0.675), 30.0, bias=-45.0), t)
+
+
+def test_small_h_is_not_a_tower():
+    # h = 0.3: centre sigma(0.15), strips sigma(-0.15), outside sigma(-0.45) -- a gentle mound.
+    t = u.tower(G, G, (0.325, 0.675), (0.325, 0.675), h=0.3)
+    assert t[10, 10] == pytest.approx(expit_(0.15))
+    assert t[10, 0] == pytest.approx(expit_(-0.15))
+    assert t[0, 0] == pytest.approx(expit_(-0.45))
+    assert t.max() - t.min() < 0.2
+
+
+def test_a_wrong_bias_gives_no_tower():
+    # With bias -h/2 the strips are as high as the tower: a cross, not a tower.
+    t = u.tower(G, G, (0.325, 0.675), (0.325, 0.675), h=30.0, bias=-15.0)
+    assert t[10, 10] > 0.999 and t[10, 0] > 0.5
+
+
+def test_a_three_input_tower_uses_bias_minus_five_h_over_two():
+    g = np.linspace(0.05, 0.95, 10)
+    points = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
+    box = [(0.3, 0.6), (0.2, 0.5), (0.4, 0.8)]
+    inside = np.all([(points[:, i] > lo) & (points[:, i] < hi)
+                     for i, (lo, hi) in enumerate(box)], axis=0)
+    t = u.tower_nd(points, box, h=30.0)
+    assert inside.sum() > 0 and (~inside).sum() > 0
+    assert np.all(t[inside] > 0.999) and np.all(t[~inside] < 1e-6)
+    # The two-input bias -3h/2 is too low for three inputs: points in two of the three slabs
+    # light up as well.
+    wrong = u.tower_nd(points, box, h=30.0, bias=u.tower_bias(2, 30.0))
+    assert np.sum(wrong > 0.5) > inside.sum()
+    # tower_nd on a grid is the two-input tower.
+    pts = np.stack(np.meshgrid(G, G), axis=-1).reshape(-1, 2)
+    np.testing.assert_allclose(u.tower_nd(pts, [(0.325, 0.675), (0.1, 0.4)], 5.0).reshape(21, 21),
+                               u.tower(G, G, (0.325, 0.675), (0.1, 0.4), 5.0))
+
+
+def test_many_towers_approximate_a_function_of_two_inputs():
+    def f2(x, y):
+        return 0.5 + 0.3 * np.sin(6 * x) * np.cos(4 * y)
+
+    g = (np.arange(100) + 0.5) / 100     # at least 0.005 from every cell edge for n = 5, 10, 20
+    target = f2(*np.meshgrid(g, g))
+    errors = [np.abs(u.tower_network(f2, n, x=g, y=g) - target) for n in (5, 10, 20)]
+    worst = [e.max() for e in errors]
+    assert all(b < 0.6 * a for a, b in zip(worst, worst[1:])), worst
+    assert worst[-1] < 0.05
+    # The weighted input is the lookup table of sigma^-1 o f2, up to the strips' leak: each of
+    # the 6 other towers in the cell's row and column adds about sigma(-h/2) v = 4.5e-5 v.
+    weighted = u.tower_network(f2, 4, x=[0.125, 0.625], y=[0.375], weighted=True)
+    np.testing.assert_allclose(weighted, u.inverse_sigmoid(f2(np.array([[0.125, 0.625]]), 0.375)),
+                               atol=5e-4)
+
+
+# ---- windows of failure -----------------------------------------------------------------------
+
+def test_one_shift_is_the_bump_network():
+    net = u.BumpNetwork.fit(u.goal, 10, w=300.0)
+    np.testing.assert_allclose(u.shifted_approximation(u.goal, 10, 1, 300.0, X), net.output(X),
+                               atol=1e-12)
+
+
+def test_shifted_approximations_each_carry_one_mth():
+    # With ideal steps, each A_k is 1/M of sigma^-1(f) at its cell's centre; at x = 0.01
+    # (inside the first cell of every shift for N = 10, M = 2: cells [0, 0.1) and [0, 0.05)).
+    weighted = u.shifted_approximation(u.goal, 10, 2, 1e7, np.array([0.01]), weighted=True)
+    expected = (u.inverse_sigmoid(u.goal(0.05)) + u.inverse_sigmoid(u.goal(0.025))) / 2
+    assert weighted[0] == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("w", [300.0, 1000.0])
+def test_shifted_approximations_reduce_the_worst_case_error(w):
+    rows = u.failure_errors(u.goal, 10, [1, 2, 4], w)
+    assert [r["M"] for r in rows] == [1, 2, 4]
+    worst = [r["max"] for r in rows]
+    assert worst[1] < 0.6 * worst[0] and worst[2] < 0.9 * worst[1], worst
+    assert rows[2]["mean"] < rows[0]["mean"]
+
+
+# ---- bad arguments ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: u.inverse_sigmoid([0.5, 1.0]), "y must lie strictly between 0 and 1.*1.0"),
+    (lambda: u.step(X, 0.5, w=0.0), "w must be positive; got 0.0"),
+    (lambda: u.step(X, 0.5, w=-5.0), "w must be positive"),
+    (lambda: u.step_position(0.0, 1.0), "w must not be 0"),
+    (lambda: u.neuron(X, float("nan"), 0.0), "w must be a finite number"),
+    (lambda: u.step(X, "a"), "s must be a finite number; got 'a'"),
+    (lambda: u.step_width(10.0, low=0.9, high=0.1), "0 < low < high < 1"),
+    (lambda: u.step(X, 0.5, activation="relu"), "distinct finite limits"),
+    (lambda: u.step(X, 0.5, activation="identity"), "distinct finite limits"),
+    (lambda: u.step(X, 0.5, activation="softplus"), "activation must be one of"),
+    (lambda: u.step(X, 0.5, activation="softmax"), "element-wise"),
+    (lambda: u.step(X, 0.5, activation=3), "activation must be a name"),
+    (lambda: u.bumps(X, [0, 0.5, 1], [1.0]), "edges must have len\\(heights\\) \\+ 1 = 2"),
+    (lambda: u.bumps(X, [0, 0.5, 0.4], [1.0, 2.0]), "edges must increase strictly"),
+    (lambda: u.lookup_heights(u.goal, 0), "n must be an integer >= 1; got 0"),
+    (lambda: u.lookup_heights(u.goal, 2.5), "n must be an integer"),
+    (lambda: u.lookup_heights(lambda x: 2 * x, 4), "range.*y must lie strictly between"),
+    (lambda: u.lookup_heights(u.goal, 4, "sigmoid_like"), "not monotone"),
+    (lambda: u.lookup_heights(0.5, 4), "f must be a function"),
+    (lambda: u.BumpNetwork.fit(u.goal, 5, margin=-0.1), "margin must be >= 0"),
+    (lambda: u.approximation_errors(u.goal, [5, 0]), "ns entry must be an integer >= 1; got 0"),
+    (lambda: u.design_score([0.0] * 4), "heights must have 5 entries.*got 4"),
+    (lambda: u.design_score([0.0] * 5, x=[0.5, 1.5]), "x must lie in \\[0, 1\\]; got 1.5"),
+    (lambda: u.step_2d(G, G, 0.5, axis="z"), "axis must be 'x' or 'y'; got 'z'"),
+    (lambda: u.tower_bias(0, 1.0), "m must be an integer >= 1; got 0"),
+    (lambda: u.tower(G, G, (0.7, 0.3), (0.1, 0.2), 1.0), "lo < hi"),
+    (lambda: u.tower_nd(np.zeros((4, 3)), [(0, 1), (0, 1)], 1.0), "3 pairs"),
+    (lambda: u.shifted_approximation(u.goal, 10, 0, 100.0, X), "m_shifts must be an integer"),
+    (lambda: u.failure_errors(u.goal, 10, [1, -2], 100.0), "ms entry must be an integer"),
+])
+def test_bad_arguments_raise_clear_errors(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def expit_(z):
+    return 1 / (1 + math.exp(-z))
