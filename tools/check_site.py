@@ -16,7 +16,11 @@ fails when:
   elements than math blocks, raw ``\\(``, ``\\[`` or ``$$`` left in the text), or MathJax
   reports a TeX error (``mjx-merror``) or an undefined macro (shown in red);
 - a local link or image in the page points to a file that does not exist, or a notebook download
-  (``.ipynb``) linked from it is not a valid notebook.
+  (``.ipynb``) linked from it is not a valid notebook;
+- an interactive widget (``.nnbook-widget``) does not respond: ``tools/widget_probe.js``, added
+  to the page by the local server for this check only, moves every slider of every widget to
+  its other end and presses every Play button, and the widget's picture must change each time
+  and its numbers with each slider.
 
 All problems are listed, and the exit status is 1 if there are any. Standard library only; the
 browser is Debian's ``chromium`` (``apt-get install chromium``).
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import html
 import http.server
 import json
 import os
@@ -72,8 +77,18 @@ LOADED_LINK_RELS = {"stylesheet", "preload", "icon", "shortcut", "modulepreload"
 # ---------------------------------------------------------------------------------------------
 
 
+PROBE_PATH = "/__check_site_probe__.js"
+PROBE = Path(__file__).with_name("widget_probe.js")
+PROBE_QUERY = "check-site-probe"
+PROBE_ID = "check-site-probe"
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site and records every request's path and status."""
+    """Serves the site and records every request's path and status.
+
+    A page requested with ``?check-site-probe`` gets the widget probe's script added before
+    ``</body>``; the probe itself is served from :data:`PROBE_PATH`.
+    """
 
     log: list[tuple[str, int]]  # set on the subclass made by serve()
     lock: threading.Lock
@@ -85,6 +100,29 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         with self.lock:
             self.log.append((unquote(urlsplit(self.path).path), code))
         super().send_response(code, message)
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path == PROBE_PATH:
+            self._send(PROBE.read_bytes(), "text/javascript")
+        elif parts.query == PROBE_QUERY and parts.path.endswith(".html"):
+            page = Path(self.translate_path(parts.path))
+            if not page.is_file():
+                self.send_error(404)
+                return
+            text = page.read_text(encoding="utf-8")
+            tag = f'<script src="{PROBE_PATH}"></script>'
+            text = text.replace("</body>", tag + "</body>", 1) if "</body>" in text else text + tag
+            self._send(text.encode("utf-8"), "text/html; charset=utf-8")
+        else:
+            super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 class _QuietServer(http.server.ThreadingHTTPServer):
@@ -275,7 +313,8 @@ def check_page(chromium: str, root: Path, page: Path, base_url: str, log, lock,
 
     with lock:
         log.clear()
-    result = run_browser(chromium, base_url + relative, ["--dump-dom", *color_flags],
+    result = run_browser(chromium, f"{base_url}{relative}?{PROBE_QUERY}",
+                         ["--dump-dom", *color_flags],
                          budget_ms, timeout)
     with lock:
         requests = list(log)
@@ -298,6 +337,35 @@ def check_page(chromium: str, root: Path, page: Path, base_url: str, log, lock,
             problems.append(f"untypeset TeX left in the page: {text!r}")
     for text in dom.mjx_errors[:5]:
         problems.append(f"MathJax error: {text!r}")
+    if "nnbook-widget" in page.read_text(encoding="utf-8"):
+        problems += check_widgets(result.dom)
+    return problems
+
+
+def check_widgets(dom: str) -> list[str]:
+    """Problems in the widget probe's report, read from the page's dumped DOM."""
+    match = re.search(rf'<pre id="{PROBE_ID}">(.*?)</pre>', dom, re.S)
+    if not match:
+        return ["the widget probe wrote no report (a script error, or the page took longer "
+                "than the virtual time budget)"]
+    report = json.loads(html.unescape(match.group(1)))
+    if not report:
+        return ["the page has widgets in its source, but none in the browser"]
+    problems = []
+    for widget in report:
+        if not widget["sliders"] and not widget["players"]:
+            problems.append(f"widget {widget['id']}: no slider and no Play button to try")
+        for slider in widget["sliders"]:
+            if not slider["moved"]:
+                problems.append(f"widget {widget['id']}: moving slider {slider['label']!r} "
+                                "changed nothing in its picture")
+            if not slider["numbers"]:
+                problems.append(f"widget {widget['id']}: moving slider {slider['label']!r} "
+                                "changed none of its numbers")
+        for player in widget["players"]:
+            if not player["moved"]:
+                problems.append(f"widget {widget['id']}: pressing {player['label']!r} "
+                                "changed nothing in its picture")
     return problems
 
 

@@ -1,0 +1,871 @@
+"""Explorers: sliders and players over curves and surfaces computed when the page is built.
+
+Chapter 4's argument is made with pictures that move: a slider changes a neuron's weight and the
+reader watches its output turn into a step. A Jupyter Book page is static HTML, so here, as in
+:mod:`nnbook.widgets`, every curve is computed in Python by ``nnbook`` while the page is built
+and the browser only shows it.
+
+An explorer is described by
+
+- **sliders** (:class:`Slider`): each steps through a fixed list of values;
+- **components**: named arrays, each a function of the values of *some* of the sliders. The
+  function (usually a call into :mod:`nnbook.universality`) is evaluated by the build for every
+  combination of those sliders' values -- a *frame* -- and the frames are embedded in the page;
+- **outputs** (:class:`Series` for curves, :class:`Surface` for 3-D views, :class:`Readout` for
+  numbers): a weighted sum of components,
+
+  .. math:: \\text{output} = s\\Big(\\sum_k c_k \\, \\text{component}_k\\Big),
+
+  where each coefficient c_k is a number or the current value of a slider (an output weight h,
+  a bias b) and s is nothing or the sigmoid. This is exactly the shape of the chapter's networks:
+  the build computes what the hidden neurons output, the browser forms the weighted sum that
+  the output neuron sees (and, for the towers, applies its sigmoid).
+
+Keeping the browser to sums is what keeps the pages small: a bump is two steps, each a function
+of one slider, so two sliders of 41 positions need 2 x 41 frames, not 41 x 41.
+
+**Players** (:class:`Player`) move one or several sliders through a sequence of positions, in
+place of the original's videos. A **score** (:class:`Score`) shows the mean absolute difference
+between two outputs at chosen points, with a success message below a threshold: the design
+challenge of chapter 4.
+
+The browser's arithmetic is a few lines of script (``MATH_JS``) that the tests run with Node.js
+against :func:`combine`, the same sum in numpy, which also draws the starting state into the
+markup, so a curve explorer shows correct curves even where scripts do not run. Surfaces are
+drawn by the script on a ``<canvas>`` (drag to turn them); the page's static figures show the
+same constructions on paper.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import numpy as np
+
+from nnbook.activations import sigmoid as _sigmoid
+from nnbook.plotting import PALETTE
+from nnbook.widgets import Widget, _json_for_script, _new_id, _nice_step, _script
+
+__all__ = ["Slider", "Player", "Series", "Surface", "Readout", "Score", "curves", "surface",
+           "combine", "MAX_NUMBERS"]
+
+MAX_NUMBERS = 120_000  # at most this many embedded numbers per explorer (about 0.7 MB of JSON)
+DECIMALS = 4  # embedded frames are rounded to this many decimal places
+COLORS = PALETTE[:5]  # the palette's black would vanish in the dark theme
+SURFACE_COLORS = ("#0b3a66", "#2f8fc4", "#9fd3c7", "#f0c05a")  # low to high: dark blue to sand
+
+Coefficient = Union[float, str]  # a number, or a slider's name, or "-" and a slider's name
+Term = tuple[Coefficient, Union[str, None]]  # (coefficient, component name or None for 1)
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A slider stepping through ``values``; it starts at the value nearest ``start``.
+
+    ``label`` is the text before it (plain text, e.g. "w" or "h₁"); ``digits`` the decimals
+    shown for its value; ``choices``, if given, the text shown for each value instead (a
+    direction switch: values (0, 1), choices ("x", "y")).
+    """
+
+    name: str
+    values: Sequence[float]
+    start: float | None = None
+    label: str | None = None
+    digits: int = 2
+    choices: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class Player:
+    """A Play button that moves sliders through ``steps``, one every ``interval_ms``.
+
+    Each step maps slider names to values (each must be one of that slider's values, to within
+    1e-9 of its spread). A single slider can be played through all its values with
+    ``Player.through(slider)``.
+    """
+
+    label: str
+    steps: Sequence[Mapping[str, float]]
+    interval_ms: int = 60
+
+    @staticmethod
+    def through(slider: Slider, label: str = "Play", interval_ms: int = 60) -> Player:
+        return Player(label, [{slider.name: v} for v in slider.values], interval_ms)
+
+
+@dataclass(frozen=True)
+class Series:
+    """A curve: ``activation(sum of coefficient x component)``, drawn in the colour ``color``."""
+
+    label: str
+    terms: Sequence[Term]
+    activation: str | None = None
+    dashed: bool = False
+    color: int | None = None
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A surface over the (x, y) grid: ``activation(sum of coefficient x component)``."""
+
+    label: str
+    terms: Sequence[Term]
+    activation: str | None = None
+
+
+@dataclass(frozen=True)
+class Readout:
+    """A number shown under the controls: ``label = value``, from scalar components."""
+
+    label: str
+    terms: Sequence[Term]
+    digits: int = 3
+
+
+@dataclass(frozen=True)
+class Score:
+    """Mean of |series a - series b| at the grid points ``points``; ``success`` below ``threshold``."""
+
+    label: str
+    a: int
+    b: int
+    points: Sequence[int]
+    threshold: float
+    success: str = "Success!"
+    digits: int = 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking and evaluating the description
+# ---------------------------------------------------------------------------------------------
+
+
+def _grid(values: Any, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a list of numbers; got {values!r}") from None
+    if array.ndim != 1 or array.size < 2 or not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be a 1-D list of at least two finite numbers; "
+                         f"got shape {array.shape}")
+    if np.any(np.diff(array) <= 0):
+        raise ValueError(f"{name} must increase strictly; got {array.tolist()}")
+    return array
+
+
+def _check_sliders(sliders: Sequence[Slider]) -> dict[str, dict]:
+    checked: dict[str, dict] = {}
+    for s in sliders:
+        if not isinstance(s, Slider):
+            raise TypeError(f"sliders must be Slider objects; got {type(s).__name__}")
+        if not s.name.isidentifier() or s.name in checked:
+            raise ValueError(f"each slider needs a distinct identifier-like name; got {s.name!r}")
+        values = _grid(s.values, f"slider {s.name!r}: values")
+        start = values[0] if s.start is None else s.start
+        index = int(np.argmin(np.abs(values - start)))
+        if s.choices is not None and len(s.choices) != values.size:
+            raise ValueError(f"slider {s.name!r}: choices must have one text per value "
+                             f"({values.size}); got {len(s.choices)}")
+        checked[s.name] = {"values": values, "index": index, "slider": s}
+    return checked
+
+
+def _position(sliders: dict[str, dict], name: str, value: float, where: str) -> int:
+    if name not in sliders:
+        raise ValueError(f"{where} names the slider {name!r}, which does not exist; "
+                         f"sliders: {sorted(sliders)}")
+    values = sliders[name]["values"]
+    i = int(np.argmin(np.abs(values - value)))
+    if abs(values[i] - value) > 1e-9 * (values[-1] - values[0]):
+        raise ValueError(f"{where} sets slider {name!r} to {value!r}, which is not one of its "
+                         f"values")
+    return i
+
+
+def _coefficient_slider(coefficient: Coefficient) -> str | None:
+    if isinstance(coefficient, str):
+        return coefficient[1:] if coefficient.startswith("-") else coefficient
+    return None
+
+
+def _frames(sliders: dict[str, dict], components: Mapping[str, tuple], shape: tuple[int, ...]
+            ) -> dict[str, dict]:
+    """Evaluate every component for every combination of the sliders it depends on.
+
+    ``shape`` is the grid's shape: ``(nx,)`` for curves, ``(ny, nx)`` for surfaces. A
+    component may return a scalar, an array of the grid's shape, or (surfaces only) an array of
+    length nx (the same for every y) or -- declared with a third item ``"y"`` -- of length ny.
+    """
+    out = {}
+    for name, spec in components.items():
+        if not (isinstance(spec, tuple) and len(spec) in (2, 3) and callable(spec[1])):
+            raise ValueError(f"component {name!r} must be (slider names, function) or "
+                             f"(slider names, function, 'y'); got {spec!r}")
+        deps, function = tuple(spec[0]), spec[1]
+        along_y = len(spec) == 3 and spec[2] == "y"
+        for dep in deps:
+            if dep not in sliders:
+                raise ValueError(f"component {name!r} depends on {dep!r}, which is not a "
+                                 f"slider; sliders: {sorted(sliders)}")
+        values = []
+        for combo in itertools.product(*(sliders[d]["values"] for d in deps)):
+            value = np.asarray(function(*combo), dtype=float)
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"component {name!r} is not finite at "
+                                 f"{dict(zip(deps, combo))}")
+            values.append(value)
+        first = values[0].shape
+        if any(v.shape != first for v in values):
+            raise ValueError(f"component {name!r} must have the same shape in every frame")
+        if first == ():
+            along = "scalar"
+        elif first == shape:
+            along = "grid"
+        elif len(shape) == 2 and first == (shape[0 if along_y else 1],):
+            along = "y" if along_y else "x"
+        else:
+            raise ValueError(f"component {name!r} has shape {first}; expected a scalar or "
+                             f"the grid's shape {shape}" + (
+                                 f" or a row of {shape[1]} (x) or {shape[0]} (y) values"
+                                 if len(shape) == 2 else ""))
+        out[name] = {"deps": list(deps), "along": along, "frames": np.stack(values)}
+    return out
+
+
+def _check_terms(terms: Sequence[Term], sliders: dict, frames: dict, where: str,
+                 scalar: bool = False) -> list[list]:
+    checked = []
+    if not terms:
+        raise ValueError(f"{where} needs at least one term")
+    for term in terms:
+        if not (isinstance(term, tuple) and len(term) == 2):
+            raise ValueError(f"{where}: each term must be (coefficient, component); got {term!r}")
+        coefficient, component = term
+        name = _coefficient_slider(coefficient)
+        if name is not None and name not in sliders:
+            raise ValueError(f"{where}: coefficient {coefficient!r} names no slider; "
+                             f"sliders: {sorted(sliders)}")
+        if name is None and not (isinstance(coefficient, (int, float))
+                                 and math.isfinite(coefficient)):
+            raise ValueError(f"{where}: a coefficient must be a finite number or a slider's "
+                             f"name; got {coefficient!r}")
+        if component is not None and component not in frames:
+            raise ValueError(f"{where}: {component!r} is not a component; "
+                             f"components: {sorted(frames)}")
+        if scalar and component is not None and frames[component]["along"] != "scalar":
+            raise ValueError(f"{where}: a readout takes scalar components only; "
+                             f"{component!r} is an array")
+        checked.append([coefficient if name else float(coefficient), component])
+    return checked
+
+
+def _check_activation(activation: str | None, where: str) -> str | None:
+    if activation not in (None, "sigmoid"):
+        raise ValueError(f"{where}: activation must be None or 'sigmoid'; got {activation!r}")
+    return activation
+
+
+def combine(terms: Sequence[Sequence], activation: str | None, frames: Mapping[str, dict],
+            values: Mapping[str, np.ndarray], index: Mapping[str, int],
+            shape: tuple[int, ...]) -> np.ndarray:
+    """The output ``activation(sum_k c_k component_k)`` at the slider positions ``index``.
+
+    The numpy twin of the browser's ``combine`` in :data:`MATH_JS`: ``frames`` and ``values``
+    are the embedded data (components' frames, sliders' values), ``shape`` the grid's shape
+    (``()`` for a readout). Returns an array of that shape.
+    """
+    total = np.zeros(shape)
+    for coefficient, component in terms:
+        if isinstance(coefficient, str):
+            name = _coefficient_slider(coefficient)
+            c = values[name][index[name]] * (-1 if coefficient.startswith("-") else 1)
+        else:
+            c = coefficient
+        if component is None:
+            total = total + c
+            continue
+        spec = frames[component]
+        k = 0
+        for dep in spec["deps"]:
+            k = k * len(values[dep]) + index[dep]
+        frame = np.asarray(spec["frames"])[k]
+        if spec["along"] == "y":
+            frame = frame[:, None]
+        total = total + c * frame
+    return _sigmoid(total) if activation == "sigmoid" else total
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser's side
+# ---------------------------------------------------------------------------------------------
+
+# Pure functions on the embedded data (no page needed): Node.js runs them in the tests.
+MATH_JS = """function frameOf(data, index, name) {
+  var c = data.components[name], k = 0;
+  for (var i = 0; i < c.deps.length; i++) k = k * data.values[c.deps[i]].length + index[c.deps[i]];
+  return c.size === 1 ? c.data[k] : c.data.slice(k * c.size, (k + 1) * c.size);
+}
+function coefficientOf(data, index, c) {
+  if (typeof c === "number") return c;
+  var sign = c.charAt(0) === "-" ? -1 : 1, name = sign < 0 ? c.slice(1) : c;
+  return sign * data.values[name][index[name]];
+}
+function sigmoid(z) { return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)); }
+function combine(data, index, output, n, nx) {
+  var out = [], i;
+  for (i = 0; i < n; i++) out.push(0);
+  output.terms.forEach(function (term) {
+    var a = coefficientOf(data, index, term[0]);
+    if (term[1] === null) { for (i = 0; i < n; i++) out[i] += a; return; }
+    var c = data.components[term[1]], v = frameOf(data, index, term[1]);
+    if (c.along === "scalar") for (i = 0; i < n; i++) out[i] += a * v;
+    else if (c.along === "x") for (i = 0; i < n; i++) out[i] += a * v[i % nx];
+    else if (c.along === "y") for (i = 0; i < n; i++) out[i] += a * v[Math.floor(i / nx)];
+    else for (i = 0; i < n; i++) out[i] += a * v[i];
+  });
+  if (output.activation === "sigmoid") for (i = 0; i < n; i++) out[i] = sigmoid(out[i]);
+  return out;
+}
+function meanDeviation(a, b, points) {
+  var total = 0;
+  points.forEach(function (i) { total += Math.abs(a[i] - b[i]); });
+  return total / points.length;
+}"""
+
+# Controls shared by both kinds: sliders, players, reset, readouts, score; `draw` is the
+# kind's own drawing function, called with the current slider positions.
+_CONTROLS_JS = """
+var data = JSON.parse(root.querySelector("script.nnbook-data").textContent);
+var index = {}, inputs = {}, timer = null;
+data.sliders.forEach(function (s) {
+  index[s.name] = s.index;
+  inputs[s.name] = root.querySelector("input[data-slider='" + s.name + "']");
+});
+function field(name) { return root.querySelector("[data-field='" + name + "']"); }
+function update() {
+  data.sliders.forEach(function (s) {
+    inputs[s.name].value = index[s.name];
+    var v = data.values[s.name][index[s.name]];
+    field("slider-" + s.name).textContent = s.choices ? s.choices[index[s.name]]
+                                                      : v.toFixed(s.digits);
+  });
+  var drawn = draw();
+  data.readouts.forEach(function (r, i) {
+    field("readout-" + i).textContent = combine(data, index, r, 1, 1)[0].toFixed(r.digits);
+  });
+  if (data.score) {
+    var d = meanDeviation(drawn[data.score.a], drawn[data.score.b], data.score.points);
+    field("score").textContent = d.toFixed(data.score.digits);
+    field("verdict").textContent = d < data.score.threshold ? data.score.success : "";
+  }
+}
+function stop() {
+  if (timer !== null) clearInterval(timer);
+  timer = null;
+  Array.prototype.forEach.call(root.querySelectorAll("button[data-player]"),
+    function (b) { b.textContent = data.players[Number(b.dataset.player)].label; });
+}
+Array.prototype.forEach.call(root.querySelectorAll("button[data-player]"), function (button) {
+  var player = data.players[Number(button.dataset.player)];
+  button.addEventListener("click", function () {
+    var running = timer !== null && button.textContent === "Pause";
+    stop();
+    if (running) return;
+    var k = 0;
+    button.textContent = "Pause";
+    function next() {
+      var step = player.steps[k];
+      for (var name in step) index[name] = step[name];
+      update();
+      k += 1;
+      if (k >= player.steps.length) stop();
+    }
+    next();
+    if (timer === null && k < player.steps.length) timer = setInterval(next, player.interval_ms);
+  });
+});
+data.sliders.forEach(function (s) {
+  inputs[s.name].addEventListener("input", function () {
+    stop();
+    index[s.name] = Number(inputs[s.name].value);
+    update();
+  });
+});
+var reset = root.querySelector("button.nnbook-reset");
+if (reset) reset.addEventListener("click", function () {
+  stop();
+  data.sliders.forEach(function (s) { index[s.name] = s.index; });
+  update();
+});
+"""
+
+# Curves: redraw each series' path; drag on the plot to set a slider (the design challenge).
+_CURVES_JS = """
+var plot = data.plot, svg = root.querySelector("svg.nnbook-plot");
+var paths = root.querySelectorAll("path.nnbook-series");
+var markers = root.querySelectorAll("path.nnbook-marker");
+function px(x) { return plot.left + (plot.right - plot.left) * (x - plot.x0) / (plot.x1 - plot.x0); }
+function py(y) {
+  var t = (y - plot.y0) / (plot.y1 - plot.y0);
+  return plot.bottom - (plot.bottom - plot.top) * Math.max(-0.05, Math.min(1.05, t));
+}
+function draw() {
+  var n = data.x.length, drawn = [];
+  data.series.forEach(function (s, i) {
+    var y = combine(data, index, s, n, n), d = "";
+    for (var k = 0; k < n; k++) d += (k ? "L" : "M") + px(data.x[k]).toFixed(1) + " " + py(y[k]).toFixed(1);
+    paths[i].setAttribute("d", d);
+    drawn.push(y);
+  });
+  data.markers.forEach(function (m, i) {
+    var x = combine(data, index, m, 1, 1)[0];
+    var inside = x >= plot.x0 && x <= plot.x1;
+    markers[i].setAttribute("d", inside ? "M" + px(x).toFixed(1) + " " + plot.top + "V" + plot.bottom : "");
+  });
+  return drawn;
+}
+if (data.drag.length) {
+  var dragging = false;
+  var dragTo = function (event) {
+    var p = svg.createSVGPoint();
+    p.x = event.clientX; p.y = event.clientY;
+    p = p.matrixTransform(svg.getScreenCTM().inverse());
+    var x = plot.x0 + (plot.x1 - plot.x0) * (p.x - plot.left) / (plot.right - plot.left);
+    var y = plot.y0 + (plot.y1 - plot.y0) * (plot.bottom - p.y) / (plot.bottom - plot.top);
+    data.drag.forEach(function (g) {
+      if (x < g.lo || x >= g.hi) return;
+      var values = data.values[g.slider], best = 0;
+      for (var k = 1; k < values.length; k++)
+        if (Math.abs(values[k] - y) < Math.abs(values[best] - y)) best = k;
+      index[g.slider] = best;
+    });
+    update();
+  };
+  svg.addEventListener("pointerdown", function (e) {
+    dragging = true; stop(); svg.setPointerCapture(e.pointerId); dragTo(e); e.preventDefault();
+  });
+  svg.addEventListener("pointermove", function (e) { if (dragging) dragTo(e); });
+  svg.addEventListener("pointerup", function () { dragging = false; });
+  svg.addEventListener("pointercancel", function () { dragging = false; });
+}
+update();
+"""
+
+# Surfaces: an orthographic view of the grid's quadrilaterals, far ones first, on a canvas;
+# drag to turn it.
+_SURFACE_JS = """
+var canvas = root.querySelector("canvas"), ctx = canvas.getContext("2d");
+var view = data.view, nx = data.x.length, ny = data.y.length;
+var note = root.querySelector(".nnbook-noscript");
+if (note) note.remove();
+function hex(c) { return [1, 3, 5].map(function (i) { return parseInt(c.slice(i, i + 2), 16); }); }
+var ramp = data.colors.map(hex);
+function colour(t, light) {
+  var s = t * (ramp.length - 1), k = Math.min(ramp.length - 2, Math.floor(s)), f = s - k;
+  return "rgb(" + ramp[k].map(function (c, m) {
+    return Math.round(light * (c + f * (ramp[k + 1][m] - c)));
+  }).join(",") + ")";
+}
+function draw() {
+  var z = combine(data, index, data.surface, nx * ny, nx);
+  var width = canvas.clientWidth || 520, height = Math.round(width * 0.7);
+  var ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
+  canvas.style.height = height + "px";
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  var ink = getComputedStyle(root).color;
+  var ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth);
+  var ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
+  // world: x, y in [0, 1], height H in [-0.35, 0.35]; screen: (u, w) and depth d
+  function world(x, y, h) { return [x - 0.5, y - 0.5, (h - data.z0) / (data.z1 - data.z0) * 0.7 - 0.35]; }
+  function raw(p) {
+    var u = p[0] * ca - p[1] * sa, v = p[0] * sa + p[1] * ca;
+    return [u, p[2] * ce + v * se, v * ce - p[2] * se];
+  }
+  var corners = [], a, b, c;
+  for (a = 0; a < 2; a++) for (b = 0; b < 2; b++) for (c = 0; c < 2; c++)
+    corners.push(raw(world(a, b, c ? data.z1 : data.z0)));
+  var umin = Math.min.apply(null, corners.map(function (p) { return p[0]; }));
+  var umax = Math.max.apply(null, corners.map(function (p) { return p[0]; }));
+  var wmin = Math.min.apply(null, corners.map(function (p) { return p[1]; }));
+  var wmax = Math.max.apply(null, corners.map(function (p) { return p[1]; }));
+  var margin = 34, scale = Math.min((width - 2 * margin) / (umax - umin),
+                                    (height - 2 * margin) / (wmax - wmin));
+  function screen(p) {
+    var r = raw(p);
+    return [width / 2 + scale * (r[0] - (umin + umax) / 2),
+            height / 2 - scale * (r[1] - (wmin + wmax) / 2), r[2]];
+  }
+  function at(x, y, h) { return screen(world(x, y, h)); }
+  function fx(j) { return (data.x[j] - data.x[0]) / (data.x[nx - 1] - data.x[0]); }
+  function fy(i) { return (data.y[i] - data.y[0]) / (data.y[ny - 1] - data.y[0]); }
+  function clamp(h) { return Math.max(data.z0, Math.min(data.z1, h)); }
+  var points = [], worlds = [], i, j;
+  for (i = 0; i < ny; i++) for (j = 0; j < nx; j++) {
+    var p = world(fx(j), fy(i), clamp(z[i * nx + j]));
+    worlds.push(p); points.push(screen(p));
+  }
+  ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.lineWidth = 1; ctx.globalAlpha = 0.55;
+  var floor = [[0, 0], [1, 0], [1, 1], [0, 1]].map(function (q) { return at(q[0], q[1], data.z0); });
+  ctx.beginPath();
+  floor.forEach(function (q, k) { if (k) ctx.lineTo(q[0], q[1]); else ctx.moveTo(q[0], q[1]); });
+  ctx.closePath(); ctx.stroke();
+  var far = floor.reduce(function (m, q) { return q[2] > m[2] ? q : m; });
+  var pole = [far[0], far[1] - scale * 0.7 * ce];
+  ctx.beginPath(); ctx.moveTo(far[0], far[1]); ctx.lineTo(pole[0], pole[1]); ctx.stroke();
+  ctx.globalAlpha = 1; ctx.font = "12px sans-serif"; ctx.textAlign = "center";
+  ctx.fillText(String(data.z1), pole[0] - 14, pole[1] + 4);
+  ctx.fillText(String(data.z0), far[0] - 14, far[1] + 4);
+  var xl = at(0.5, -0.14, data.z0), yl = at(1.14, 0.5, data.z0);
+  ctx.fillText(data.labels[0], xl[0], xl[1] + 4); ctx.fillText(data.labels[1], yl[0], yl[1] + 4);
+  var quads = [];
+  for (i = 0; i + 1 < ny; i++) for (j = 0; j + 1 < nx; j++) {
+    var k = i * nx + j, q = [k, k + 1, k + nx + 1, k + nx];
+    var e1 = [0, 1, 2].map(function (m) { return worlds[q[2]][m] - worlds[q[0]][m]; });
+    var e2 = [0, 1, 2].map(function (m) { return worlds[q[3]][m] - worlds[q[1]][m]; });
+    var n = [e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]];
+    var len = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]) || 1;
+    var lit = Math.abs(-0.4 * n[0] - 0.5 * n[1] + 0.77 * n[2]) / len;
+    quads.push({q: q, depth: (points[q[0]][2] + points[q[1]][2] + points[q[2]][2] + points[q[3]][2]) / 4,
+                t: ((z[q[0]] + z[q[1]] + z[q[2]] + z[q[3]]) / 4 - data.z0) / (data.z1 - data.z0),
+                light: 0.55 + 0.45 * lit});
+  }
+  quads.sort(function (u, v) { return v.depth - u.depth; });
+  ctx.lineWidth = 0.4; ctx.strokeStyle = "rgba(0, 0, 0, 0.22)";
+  quads.forEach(function (quad) {
+    ctx.fillStyle = colour(Math.max(0, Math.min(1, quad.t)), quad.light);
+    ctx.beginPath();
+    quad.q.forEach(function (k, m) { if (m) ctx.lineTo(points[k][0], points[k][1]); else ctx.moveTo(points[k][0], points[k][1]); });
+    ctx.closePath(); ctx.fill(); ctx.stroke();
+  });
+  return [z];
+}
+var turning = null;
+canvas.addEventListener("pointerdown", function (e) {
+  turning = [e.clientX, e.clientY, view.azimuth, view.elevation];
+  canvas.setPointerCapture(e.pointerId); e.preventDefault();
+});
+canvas.addEventListener("pointermove", function (e) {
+  if (!turning) return;
+  view.azimuth = turning[2] - (e.clientX - turning[0]) * 0.01;
+  view.elevation = Math.max(0.05, Math.min(1.5, turning[3] + (e.clientY - turning[1]) * 0.01));
+  update();
+});
+canvas.addEventListener("pointerup", function () { turning = null; });
+canvas.addEventListener("pointercancel", function () { turning = null; });
+window.addEventListener("resize", update);
+update();
+"""
+
+_CSS = f"""
+.nnbook-explorer {{ margin: 1em 0; border: 1px solid var(--pst-color-border, #c8c8c8);
+  border-radius: 6px; padding: 0.6em 0.9em; max-width: 40em; }}
+.nnbook-explorer .nnbook-title {{ font-weight: 600; margin-bottom: 0.3em; }}
+.nnbook-explorer svg {{ display: block; width: 100%; height: auto; overflow: visible;
+  touch-action: none; font-family: inherit; }}
+.nnbook-explorer svg text {{ fill: currentColor; font-size: 13px; }}
+.nnbook-explorer canvas {{ display: block; width: 100%; touch-action: none; cursor: grab; }}
+.nnbook-explorer .nnbook-sliders {{ display: grid; align-items: center; gap: 0.3em 0.8em;
+  grid-template-columns: max-content minmax(8em, 1fr) 4.5em; margin-top: 0.4em; }}
+.nnbook-explorer input {{ width: 100%; margin: 0; accent-color: {COLORS[0]}; }}
+.nnbook-explorer .nnbook-value, .nnbook-explorer .nnbook-readouts {{
+  font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.nnbook-explorer .nnbook-buttons {{ display: flex; flex-wrap: wrap; gap: 0.5em;
+  margin-top: 0.5em; }}
+.nnbook-explorer button {{ font: inherit; color: inherit; background: transparent;
+  border: 1px solid currentColor; border-radius: 4px; padding: 0.15em 0.9em;
+  cursor: pointer; }}
+.nnbook-explorer .nnbook-legend {{ display: flex; flex-wrap: wrap; gap: 0.3em 1.2em;
+  font-size: 0.9em; }}
+.nnbook-explorer .nnbook-swatch {{ display: inline-block; width: 1.6em; height: 0;
+  border-top: 3px solid; vertical-align: middle; margin-right: 0.35em; }}
+.nnbook-explorer .nnbook-readouts {{ margin-top: 0.4em; display: flex; flex-wrap: wrap;
+  gap: 0.3em 1.5em; }}
+.nnbook-explorer .nnbook-verdict {{ font-weight: 600; color: {COLORS[2]}; }}
+@media print {{ .nnbook-explorer {{ display: none; }} }}
+"""
+
+# The curve plot, in SVG user units.
+WIDTH, HEIGHT = 560, 300
+PLOT = {"left": 56, "right": 548, "top": 12, "bottom": 262}
+
+
+def _rounded(frames: np.ndarray) -> list[float]:
+    return [float(v) for v in np.round(frames.ravel(), DECIMALS)]
+
+
+def _ticks(lo: float, hi: float, most: int = 6) -> list[float]:
+    step = _nice_step(hi - lo, most)
+    first = math.ceil(lo / step - 1e-9)
+    return [round(k * step, 10) for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+
+
+def _range(value: Any, name: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be (low, high); got {value!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be two finite numbers, low < high; got {value!r}")
+    return lo, hi
+
+
+def _prepare(sliders: Sequence[Slider], components: Mapping[str, tuple],
+             players: Sequence[Player], readouts: Sequence[Readout], shape: tuple[int, ...]
+             ) -> tuple[dict, dict, dict]:
+    """Check the description shared by both kinds; returns (sliders, frames, data)."""
+    checked = _check_sliders(sliders)
+    frames = _frames(checked, components, shape)
+    count = sum(spec["frames"].size for spec in frames.values())
+    if count > MAX_NUMBERS:
+        sizes = {name: spec["frames"].size for name, spec in frames.items()}
+        raise ValueError(f"the frames hold {count:,} numbers, more than MAX_NUMBERS = "
+                         f"{MAX_NUMBERS:,}; use fewer slider positions or a coarser grid "
+                         f"(numbers per component: {sizes})")
+    player_data = []
+    for p in players:
+        if not isinstance(p, Player) or not p.steps:
+            raise ValueError(f"players must be Player objects with at least one step; got {p!r}")
+        steps = [{name: _position(checked, name, value, f"player {p.label!r}")
+                  for name, value in step.items()} for step in p.steps]
+        player_data.append({"label": p.label, "steps": steps,
+                            "interval_ms": int(p.interval_ms)})
+    readout_data = [{"label": r.label, "digits": int(r.digits),
+                     "terms": _check_terms(r.terms, checked, frames, f"readout {r.label!r}",
+                                           scalar=True), "activation": None}
+                    for r in readouts]
+    data = {
+        "sliders": [{"name": name, "index": s["index"], "digits": int(s["slider"].digits),
+                     "choices": list(s["slider"].choices) if s["slider"].choices else None}
+                    for name, s in checked.items()],
+        "values": {name: [float(v) for v in s["values"]] for name, s in checked.items()},
+        "components": {name: {"deps": spec["deps"], "along": spec["along"],
+                              "size": int(np.prod(spec["frames"].shape[1:], dtype=int)),
+                              "data": _rounded(spec["frames"])}
+                       for name, spec in frames.items()},
+        "players": player_data,
+        "readouts": readout_data,
+    }
+    # Evaluate from the rounded numbers, as the browser will.
+    for name, spec in frames.items():
+        spec["frames"] = np.round(spec["frames"], DECIMALS)
+    return checked, frames, data
+
+
+def _start(checked: dict) -> tuple[dict, dict]:
+    values = {name: s["values"] for name, s in checked.items()}
+    index = {name: s["index"] for name, s in checked.items()}
+    return values, index
+
+
+def _controls_html(widget_id: str, checked: dict, data: dict, reset: bool) -> str:
+    rows = []
+    for name, s in checked.items():
+        slider, value = s["slider"], s["values"][s["index"]]
+        label = html.escape(slider.label or name)
+        shown = slider.choices[s["index"]] if slider.choices else f"{value:.{slider.digits}f}"
+        element = f"{widget_id}-{name}"
+        rows.append(f'<label for="{element}">{label}</label>'
+                    f'<input id="{element}" type="range" data-slider="{name}" min="0" '
+                    f'max="{s["values"].size - 1}" step="1" value="{s["index"]}" '
+                    f'aria-label="{label}">'
+                    f'<span class="nnbook-value" data-field="slider-{name}">'
+                    f'{html.escape(shown)}</span>')
+    buttons = [f'<button type="button" data-player="{i}">{html.escape(p["label"])}</button>'
+               for i, p in enumerate(data["players"])]
+    if reset:
+        buttons.append('<button type="button" class="nnbook-reset">Reset</button>')
+    parts = ['<div class="nnbook-sliders">' + "\n".join(rows) + "</div>"] if rows else []
+    if buttons:
+        parts.append('<div class="nnbook-buttons">' + "".join(buttons) + "</div>")
+    return "\n".join(parts)
+
+
+def _readouts_html(data: dict, frames: dict, values: dict, index: dict,
+                   score_text: str | None) -> str:
+    items = []
+    for i, r in enumerate(data["readouts"]):
+        value = float(combine(r["terms"], None, frames, values, index, ()))
+        items.append(f'<span>{html.escape(r["label"])} = '
+                     f'<span data-field="readout-{i}">{value:.{r["digits"]}f}</span></span>')
+    if score_text is not None:
+        items.append(score_text)
+    return '<div class="nnbook-readouts">' + "".join(items) + "</div>" if items else ""
+
+
+def _wrap(kind: str, widget_id: str, title: str | None, body: str, data: dict,
+          script: str) -> str:
+    heading = f'<div class="nnbook-title">{html.escape(title)}</div>\n' if title else ""
+    return (f'<div class="nnbook-widget nnbook-explorer nnbook-{kind}" id="{widget_id}">\n'
+            f"<style>{_CSS}</style>\n{heading}{body}\n"
+            f'<script type="application/json" class="nnbook-data">{_json_for_script(data)}'
+            f"</script>\n" + _script(widget_id, MATH_JS + _CONTROLS_JS + script) + "\n</div>")
+
+
+# ---------------------------------------------------------------------------------------------
+# The two kinds
+# ---------------------------------------------------------------------------------------------
+
+
+def curves(x: Any, sliders: Sequence[Slider], components: Mapping[str, tuple],
+           series: Sequence[Series], *, y_range: tuple[float, float], title: str | None = None,
+           x_label: str = "x", y_label: str = "", markers: Sequence[Sequence[Term]] = (),
+           readouts: Sequence[Readout] = (), players: Sequence[Player] = (),
+           score: Score | None = None, drag: Mapping[str, tuple[float, float]] | None = None,
+           reset: bool = False) -> Widget:
+    """Curves over ``x`` that follow the sliders.
+
+    Parameters
+    ----------
+    x : increasing 1-D array
+        Where the curves are drawn (the components' arrays have one value per x).
+    sliders, components :
+        See the module's docstring. ``components`` maps a name to ``(slider names, function)``;
+        the function is called with those sliders' values, in that order.
+    series : the curves, each a :class:`Series`; the first colour is the first series'.
+    y_range : the y axis (values outside are drawn at its edge).
+    markers : vertical dashed lines, each at x = the scalar ``sum of terms`` (a step's position).
+    readouts, players, score, reset : numbers, Play buttons, a score line, a Reset button.
+    drag : maps a slider's name to an x interval [lo, hi): dragging on the plot inside it sets
+        that slider to its value nearest the pointer's height (the design challenge's bumps).
+    """
+    xs = _grid(x, "x")
+    lo, hi = _range(y_range, "y_range")
+    checked, frames, data = _prepare(sliders, components, players, readouts, (xs.size,))
+    series_data = []
+    for i, s in enumerate(series):
+        color = COLORS[(i if s.color is None else s.color) % len(COLORS)]
+        series_data.append({"label": s.label, "color": color, "dashed": bool(s.dashed),
+                            "activation": _check_activation(s.activation, f"series {s.label!r}"),
+                            "terms": _check_terms(s.terms, checked, frames,
+                                                  f"series {s.label!r}")})
+    if not series_data:
+        raise ValueError("curves needs at least one series")
+    marker_data = [{"terms": _check_terms(m, checked, frames, f"marker {i}", scalar=True),
+                    "activation": None} for i, m in enumerate(markers)]
+    drag_data = []
+    for name, interval in (drag or {}).items():
+        if name not in checked:
+            raise ValueError(f"drag names the slider {name!r}, which does not exist")
+        a, b = _range(interval, f"drag[{name!r}]")
+        drag_data.append({"slider": name, "lo": a, "hi": b})
+    plot = dict(PLOT, x0=float(xs[0]), x1=float(xs[-1]), y0=lo, y1=hi)
+    data.update(x=[float(v) for v in xs], series=series_data, markers=marker_data,
+                drag=drag_data, plot=plot, score=None)
+    values, index = _start(checked)
+
+    def px(v: float) -> float:
+        return PLOT["left"] + (PLOT["right"] - PLOT["left"]) * (v - xs[0]) / (xs[-1] - xs[0])
+
+    def py(v: float) -> float:
+        t = min(1.05, max(-0.05, (v - lo) / (hi - lo)))
+        return PLOT["bottom"] - (PLOT["bottom"] - PLOT["top"]) * t
+
+    drawn = []
+    svg = [f'<svg class="nnbook-plot" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+           f'aria-label="{html.escape(title or "curves")}, redrawn as the sliders move">',
+           '<g stroke="currentColor" fill="none" stroke-width="1">'
+           f'<path d="M{PLOT["left"]} {PLOT["top"]}V{PLOT["bottom"]}H{PLOT["right"]}"/>']
+    xticks, yticks = _ticks(xs[0], xs[-1]), _ticks(lo, hi)
+    svg += [f'<path d="M{px(t):.1f} {PLOT["bottom"]}v5"/>' for t in xticks]
+    svg += [f'<path d="M{PLOT["left"]} {py(t):.1f}h-5"/>' for t in yticks]
+    if lo < 0 < hi:
+        svg.append(f'<path d="M{PLOT["left"]} {py(0):.1f}H{PLOT["right"]}" opacity="0.3"/>')
+    svg.append("</g>")
+    svg += [f'<text x="{px(t):.1f}" y="{PLOT["bottom"] + 19}" text-anchor="middle">{t:g}</text>'
+            for t in xticks]
+    svg += [f'<text x="{PLOT["left"] - 8}" y="{py(t) + 4:.1f}" text-anchor="end">{t:g}</text>'
+            for t in yticks]
+    middle_x, middle_y = (PLOT["left"] + PLOT["right"]) / 2, (PLOT["top"] + PLOT["bottom"]) / 2
+    svg.append(f'<text x="{middle_x}" y="{HEIGHT - 2}" text-anchor="middle">'
+               f'{html.escape(x_label)}</text>')
+    if y_label:
+        svg.append(f'<text x="14" y="{middle_y}" text-anchor="middle" '
+                   f'transform="rotate(-90 14 {middle_y})">{html.escape(y_label)}</text>')
+    for m in marker_data:
+        position = float(combine(m["terms"], None, frames, values, index, ()))
+        d = (f'M{px(position):.1f} {PLOT["top"]}V{PLOT["bottom"]}'
+             if xs[0] <= position <= xs[-1] else "")
+        svg.append(f'<path class="nnbook-marker" d="{d}" stroke="currentColor" '
+                   f'stroke-dasharray="4 4" opacity="0.7"/>')
+    for s in series_data:
+        y = combine(s["terms"], s["activation"], frames, values, index, (xs.size,))
+        drawn.append(y)
+        d = "".join(f'{"L" if k else "M"}{px(a):.1f} {py(b):.1f}' for k, (a, b) in
+                    enumerate(zip(xs, y)))
+        dash = ' stroke-dasharray="7 5"' if s["dashed"] else ""
+        svg.append(f'<path class="nnbook-series" d="{d}" fill="none" stroke="{s["color"]}" '
+                   f'stroke-width="2.5" stroke-linejoin="round"{dash}/>')
+    svg.append("</svg>")
+
+    score_text = None
+    if score is not None:
+        points = [int(p) for p in score.points]
+        if not (0 <= score.a < len(series_data) and 0 <= score.b < len(series_data)):
+            raise ValueError(f"score.a and score.b must index the series (0 to "
+                             f"{len(series_data) - 1}); got {score.a}, {score.b}")
+        if not points or min(points) < 0 or max(points) >= xs.size:
+            raise ValueError(f"score.points must be indices into x (0 to {xs.size - 1})")
+        data["score"] = {"a": score.a, "b": score.b, "points": points,
+                         "threshold": float(score.threshold), "success": score.success,
+                         "digits": int(score.digits)}
+        value = float(np.mean(np.abs(drawn[score.a][points] - drawn[score.b][points])))
+        verdict = score.success if value < score.threshold else ""
+        score_text = (f'<span>{html.escape(score.label)} = <span data-field="score">'
+                      f'{value:.{score.digits}f}</span></span> <span class="nnbook-verdict" '
+                      f'data-field="verdict">{html.escape(verdict)}</span>')
+    legend = "".join(
+        f'<span><span class="nnbook-swatch" style="border-top-color: {s["color"]};'
+        f'{" border-top-style: dashed;" if s["dashed"] else ""}"></span>'
+        f'{html.escape(s["label"])}</span>' for s in series_data)
+    widget_id = _new_id("curves", {"title": title, "series": [s["label"] for s in series_data],
+                                   "values": data["values"]})
+    body = "\n".join(part for part in (
+        "\n".join(svg), f'<div class="nnbook-legend">{legend}</div>',
+        _controls_html(widget_id, checked, data, reset),
+        _readouts_html(data, frames, values, index, score_text)) if part)
+    return Widget(_wrap("curves", widget_id, title, body, data, _CURVES_JS), widget_id,
+                  f"curve explorer: {len(series_data)} curve(s), {len(checked)} slider(s)")
+
+
+def surface(x: Any, y: Any, sliders: Sequence[Slider], components: Mapping[str, tuple],
+            output: Surface, *, z_range: tuple[float, float], title: str | None = None,
+            labels: tuple[str, str] = ("x", "y"), readouts: Sequence[Readout] = (),
+            players: Sequence[Player] = (), reset: bool = False,
+            azimuth: float = -0.6, elevation: float = 0.55) -> Widget:
+    """A surface over the grid ``x`` by ``y`` that follows the sliders; drag it to turn it.
+
+    Components return arrays of shape ``(len(y), len(x))`` (row i at y[i]), or a row of
+    ``len(x)`` values that is the same for every y, or -- with ``(names, function, "y")`` -- a
+    column of ``len(y)`` values that is the same for every x, or scalars for readouts.
+    ``azimuth`` and ``elevation`` (radians) set the starting view.
+    """
+    xs, ys = _grid(x, "x"), _grid(y, "y")
+    lo, hi = _range(z_range, "z_range")
+    if not isinstance(output, Surface):
+        raise TypeError(f"output must be a Surface; got {type(output).__name__}")
+    checked, frames, data = _prepare(sliders, components, players, readouts,
+                                     (ys.size, xs.size))
+    data.update(x=[float(v) for v in xs], y=[float(v) for v in ys], z0=lo, z1=hi,
+                labels=list(labels), colors=list(SURFACE_COLORS),
+                view={"azimuth": float(azimuth), "elevation": float(elevation)}, score=None,
+                surface={"label": output.label,
+                         "activation": _check_activation(output.activation, "surface"),
+                         "terms": _check_terms(output.terms, checked, frames, "surface")})
+    values, index = _start(checked)
+    widget_id = _new_id("surface", {"title": title, "values": data["values"]})
+    body = "\n".join(part for part in (
+        f'<canvas role="img" aria-label="{html.escape(output.label)}: a 3-D surface over '
+        f'{html.escape(labels[0])} and {html.escape(labels[1])}; drag to turn it"></canvas>'
+        f'<p class="nnbook-noscript">The 3-D view is drawn by a script; in a notebook, trust '
+        f"it to see the surface.</p>",
+        _controls_html(widget_id, checked, data, reset),
+        _readouts_html(data, frames, values, index, None)) if part)
+    return Widget(_wrap("surface", widget_id, title, body, data, _SURFACE_JS), widget_id,
+                  f"surface explorer: {len(checked)} slider(s)")
