@@ -103,6 +103,9 @@ def test_bumps_add_up_consecutive_bumps():
     edges, heights = [0.0, 0.2, 0.5, 1.0], [0.6, -1.2, 0.3]
     x = np.array([0.1, 0.35, 0.7, 1.5])
     np.testing.assert_allclose(u.bumps(x, edges, heights), [0.6, -1.2, 0.3, 0.0], atol=1e-12)
+    # tanh steps go from -1 to 1, and the bumps are divided by c - a = 2 to keep their heights.
+    np.testing.assert_allclose(u.bumps(x, edges, heights, activation="tanh"),
+                               [0.6, -1.2, 0.3, 0.0], atol=1e-12)
     separate = sum(u.bump(X, edges[j], edges[j + 1], heights[j]) for j in range(3))
     np.testing.assert_allclose(u.bumps(X, edges, heights), separate, atol=1e-12)
 
@@ -311,6 +314,18 @@ def test_shifted_approximations_reduce_the_worst_case_error(w):
     worst = [r["max"] for r in rows]
     assert worst[1] < 0.6 * worst[0] and worst[2] < 0.9 * worst[1], worst
     assert rows[2]["mean"] < rows[0]["mean"]
+
+
+def test_shifted_approximations_shrink_the_error_inside_the_windows_of_failure():
+    # Points within half a step width (0.05 to 0.95 of the way) of an inner edge of A_0: there
+    # the single approximation is mid-step; with M shifts only one of the M terms is.
+    n, w = 10, 300.0
+    x = np.linspace(0, 1, 4001)
+    window = np.min(np.abs(x[:, None] - np.arange(1, n) / n), axis=1) < u.step_width(w) / 2
+    assert 0.05 < window.mean() < 0.2
+    errors = [np.abs(u.shifted_approximation(u.goal, n, m, w, x) - u.goal(x))[window].max()
+              for m in (1, 2, 4)]
+    assert errors[1] < 0.6 * errors[0] and errors[2] < 0.8 * errors[1], errors
 
 
 # ---- bad arguments ----------------------------------------------------------------------------
