@@ -1,0 +1,644 @@
+"""Chapter 6's convolutional networks: build, train by mini-batch SGD, evaluate, vote.
+
+A :class:`Network` is a list of layers from :mod:`nnbook.layers` (re-exported here):
+:class:`ConvPoolLayer`, :class:`FullyConnectedLayer` and a final :class:`SoftmaxLayer` with the
+log-likelihood cost, like the original's ``network3``. :func:`sgd` trains it and returns a
+:class:`ConvHistory` with the validation and test accuracy after every epoch and the number the
+book reports: the test accuracy at the epoch of best validation accuracy. :func:`architecture`
+builds the networks of the chapter by name, and :func:`ensemble_predict` lets several vote.
+
+Where the original's code has quirks, nnbook chooses, and keeps the original's behaviour one
+option away (each is described where it lives):
+
+* weight initialisation: ``Network(init="fan_in")`` (ours) or ``"network3"``;
+* dropout scaling: ``Network(dropout="inverted")`` (ours) or ``"network3"``;
+* L2 regularisation: ``sgd(l2="chapter3")`` (ours) or ``"network3"``;
+* mini-batch order: ``sgd(shuffle=True)`` (ours) or ``False`` (a fixed order);
+* dropout masks: nnbook draws a fresh mask for every layer at every step; the original appears to
+  give layers whose inputs have the same shape the same mask. That is not reproduced.
+
+Networks are float32 by default, which is what makes them fast; float64 (``dtype=np.float64``)
+is for finite-difference gradient checks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from nnbook import activations
+from nnbook.data import Dataset
+from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
+from nnbook.train import TrainingDiverged, _check_positive_int, _check_rate
+
+__all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "sgd",
+           "ConvHistory", "ensemble_predict", "architecture", "ARCHITECTURES"]
+
+INITS = ("fan_in", "network3")
+DROPOUTS = ("inverted", "network3")
+L2S = ("chapter3", "network3")
+_EVAL_BATCH = 250  # examples per forward pass when evaluating
+
+
+def _choice(name: str, value, allowed) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {list(allowed)}; got {value!r}")
+    return value
+
+
+class Network:
+    """A feedforward network of convolutional, fully connected and softmax layers.
+
+    Parameters
+    ----------
+    layers : sequence of layers
+        :class:`ConvPoolLayer` and :class:`FullyConnectedLayer` in any order that fits, ending
+        with one :class:`SoftmaxLayer`. Each layer's input size must equal the previous layer's
+        output size (a ConvPoolLayer's ``image_shape`` the previous one's output shape).
+    rng : numpy Generator or seed
+        Draws the initial parameters, layer by layer (weights, then biases).
+    dtype : float32 (default) or float64
+    init : "fan_in" (default) or "network3"
+        Initial weights N(0, std^2). "fan_in": std = 1/sqrt(inputs per neuron) for every layer,
+        as chapter 3 recommends. "network3": the original's std = sqrt(1/n_out) for fully
+        connected layers (its author's slip, which he noted and kept) and
+        sqrt(pool^2 / (n_filters f^2)) for convolutional ones. Either way biases start N(0, 1),
+        and the softmax layer's weights and biases start at 0, as in the original.
+    dropout : "inverted" (default) or "network3"
+        How a layer with ``p_dropout`` = p scales its inputs. "inverted": during training each
+        kept input is multiplied by 1/(1 - p) and nothing changes at test time, as chapter 3's
+        dropout does. "network3": the original's choice, kept inputs unscaled during training and
+        the weighted input w.x (not the bias) multiplied by (1 - p) at test time. The two have
+        the same expected weighted inputs, but not the same learning dynamics: with inverted
+        dropout the gradient of a weight is 1/(1 - p) times larger, an effective learning rate
+        1/(1 - p)^2 times larger for those weights.
+
+    Attributes
+    ----------
+    weights, biases : lists of arrays, one per layer
+        Convolutional weights (n_filters, channels, f, f), others (n_out, n_in).
+    """
+
+    def __init__(self, layers: Sequence, *, rng=None, dtype=np.float32, init: str = "fan_in",
+                 dropout: str = "inverted"):
+        self.layers = _check_layers(layers)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
+        self.init = _choice("init", init, INITS)
+        self.dropout = _choice("dropout", dropout, DROPOUTS)
+        rng = np.random.default_rng(rng)
+        self.weights, self.biases = [], []
+        for layer in self.layers:
+            std = layer.init_std(self.init)
+            w = rng.standard_normal(layer.weight_shape) * std if std else np.zeros(layer.weight_shape)
+            b = (rng.standard_normal(layer.weight_shape[0]) if std
+                 else np.zeros(layer.weight_shape[0]))
+            self.weights.append(np.ascontiguousarray(w, dtype=self.dtype))
+            self.biases.append(np.ascontiguousarray(b, dtype=self.dtype))
+        self._grads = None
+        self._workspaces: dict[tuple[int, bool], list[dict]] = {}
+
+    # ---- description ----------------------------------------------------------------------
+
+    @property
+    def input_size(self) -> int:
+        return self.layers[0].input_size
+
+    def parameters(self) -> list[np.ndarray]:
+        """All weights and biases, layer by layer: [w_0, b_0, w_1, b_1, ...]."""
+        return [p for wb in zip(self.weights, self.biases) for p in wb]
+
+    def num_parameters(self) -> int:
+        return sum(p.size for p in self.parameters())
+
+    def __repr__(self) -> str:
+        return (f"Network({[_describe(l) for l in self.layers]}, dtype={self.dtype.name}, "
+                f"init={self.init!r}, dropout={self.dropout!r})")
+
+    def flops_per_example(self, mini_batch_size: int = 10) -> int:
+        """Floating-point operations of one training example: 2 x the multiply-adds of the
+        forward pass, the weight gradients and the input gradients (none for the first layer,
+        which needs none), plus the update of every parameter shared among the
+        ``mini_batch_size`` examples of a step. Pooling, neurons and dropout are not counted."""
+        total = 0
+        for i, layer in enumerate(self.layers):
+            forward, backward = layer.macs()
+            total += 2 * forward + (backward if i else 0)
+        return int(2 * total + math.ceil(2 * self.num_parameters() / mini_batch_size))
+
+    # ---- inputs ---------------------------------------------------------------------------
+
+    def _images(self, images, name: str = "images") -> np.ndarray:
+        """Images as rows (m, n_in) of the network's dtype."""
+        x = np.asarray(images)
+        first = self.layers[0]
+        if x.ndim == 4 and isinstance(first, ConvPoolLayer):
+            if x.shape[1:] != first.image_shape:
+                raise ValueError(f"{name} must have shape (m, {', '.join(map(str, first.image_shape))}) "
+                                 f"or (m, {first.input_size}); got {x.shape}")
+            x = x.reshape(len(x), -1)
+        if x.ndim != 2 or x.shape[1] != first.input_size:
+            expected = (f"(m, {first.input_size}) or (m, {', '.join(map(str, first.image_shape))})"
+                        if isinstance(first, ConvPoolLayer) else f"(m, {first.input_size})")
+            raise ValueError(f"{name} must have shape {expected}, one example per row; got "
+                             f"shape {x.shape} (rank {x.ndim})")
+        if x.dtype.kind != "f":
+            raise ValueError(f"{name} must be floating point (pixels in [0, 1]); got {x.dtype}")
+        return x.astype(self.dtype, copy=False)
+
+    def _labels(self, labels, m: int, name: str = "labels") -> np.ndarray:
+        y = np.asarray(labels)
+        if y.shape != (m,) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"{name} must be {m} integer labels, shape ({m},); got {y.dtype} "
+                             f"array of shape {y.shape}")
+        n_out = self.layers[-1].n_out
+        if m and (y.min() < 0 or y.max() >= n_out):
+            raise ValueError(f"{name} must lie in 0..{n_out - 1}; got values from {y.min()} "
+                             f"to {y.max()}")
+        return y.astype(np.intp, copy=False)
+
+    # ---- the passes -----------------------------------------------------------------------
+
+    def _workspace(self, m: int, train: bool) -> list[dict]:
+        key = (m, train)
+        ws = self._workspaces.get(key)
+        if ws is None:
+            ws = [layer.buffers(m, self.dtype, need_input_grad=train and i > 0)
+                  for i, layer in enumerate(self.layers)]
+            first = self.layers[0]
+            if isinstance(first, ConvPoolLayer):
+                ws[0]["x"] = np.empty(first.image_shape + (m,), self.dtype)
+            if len(self._workspaces) > 8:  # many odd batch sizes: do not hoard memory
+                self._workspaces.clear()
+            self._workspaces[key] = ws
+        return ws
+
+    def _forward(self, x: np.ndarray, train: bool, masks=None) -> tuple[list, list]:
+        """x: rows (m, n_in) of the network's dtype. Returns (inputs of every layer, workspaces);
+        the output probabilities, (n_out, m), are in the last workspace's "z"."""
+        m = x.shape[0]
+        ws = self._workspace(m, train)
+        first = self.layers[0]
+        if isinstance(first, ConvPoolLayer):
+            a = ws[0]["x"]  # (channels, rows, cols, m): one transposing copy
+            np.copyto(a, x.reshape((m,) + first.image_shape).transpose(1, 2, 3, 0))
+        else:
+            a = x.T  # (n_in, m), a view
+        inputs = []
+        scale_test = self.dropout == "network3"
+        for i, (layer, w, b) in enumerate(zip(self.layers, self.weights, self.biases)):
+            inputs.append(a)
+            mask = masks[i] if masks is not None else None
+            if isinstance(layer, ConvPoolLayer):
+                a = layer.forward(w, b, a, ws[i], train)
+                if i + 1 < len(self.layers) and not isinstance(self.layers[i + 1], ConvPoolLayer):
+                    a = a.reshape(-1, m)  # flattened (channel, row, col) for the next layer
+            else:
+                a = layer.forward(w, b, a, ws[i], train and mask is not None, mask, scale_test)
+        return inputs, ws
+
+    def _draw_masks(self, m: int, rng: np.random.Generator) -> list | None:
+        """Fresh dropout masks for one step: (n_in, m) per layer with p_dropout > 0, else None.
+        A kept input's entry is 1/(1 - p) ("inverted") or 1 ("network3"), a dropped one's 0."""
+        if not any(layer.p_dropout for layer in self.layers):
+            return None
+        ws = self._workspace(m, True)
+        masks = []
+        for layer, w in zip(self.layers, ws):
+            if not layer.p_dropout:
+                masks.append(None)
+                continue
+            mask = w["mask"]
+            rng.random(out=mask, dtype=self.dtype)
+            np.greater_equal(mask, layer.p_dropout, out=mask)
+            if self.dropout == "inverted":
+                mask *= 1 / (1 - layer.p_dropout)
+            masks.append(mask)
+        return masks
+
+    def _backward(self, inputs, ws, labels, scale: float, masks) -> list[np.ndarray]:
+        """Backpropagate from the softmax output; writes scale * dC/dp into the gradient buffers."""
+        if self._grads is None:
+            self._grads = [np.empty_like(p) for p in self.parameters()]
+        grads = self._grads
+        scale_test = self.dropout == "network3"
+        last = len(self.layers) - 1
+        g = None
+        for i in range(last, -1, -1):
+            layer, w, b = self.layers[i], self.weights[i], self.biases[i]
+            mask = masks[i] if masks is not None else None
+            gw, gb = grads[2 * i], grads[2 * i + 1]
+            if i == last:
+                g = layer.backward(w, b, inputs[i], ws[i], labels, gw, gb, i > 0, mask,
+                                   scale_test, scale)
+            elif isinstance(layer, ConvPoolLayer):
+                if g.ndim == 2:
+                    g = g.reshape(layer.output_shape + (g.shape[-1],))
+                g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0)
+            else:
+                g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0, mask, scale_test)
+        return grads
+
+    def _step(self, x: np.ndarray, labels: np.ndarray, eta: float, decay: float,
+              dropout_rng) -> None:
+        """One step of gradient descent on a mini-batch: p -> p - eta dC/dp, and weights first
+        shrink by the factor ``decay`` (L2). The error is scaled by eta / m at the output, so
+        backpropagation delivers eta dC/dp directly."""
+        m = x.shape[0]
+        masks = self._draw_masks(m, dropout_rng) if dropout_rng is not None else None
+        inputs, ws = self._forward(x, True, masks)
+        grads = self._backward(inputs, ws, labels, eta / m, masks)
+        for p, g in zip(self.parameters(), grads):
+            if decay != 1.0 and p.ndim > 1:
+                p *= decay
+            p -= g
+
+    # ---- public evaluation ----------------------------------------------------------------
+
+    def feedforward(self, images) -> np.ndarray:
+        """The output probabilities for each image: shape (m, n_out), rows summing to 1.
+
+        ``images`` are rows (m, 784) or, for a convolutional first layer, (m, 1, 28, 28). Test
+        time: no dropout, and with ``dropout="network3"`` each weighted input is scaled by
+        (1 - p)."""
+        x = self._images(images)
+        out = np.empty((len(x), self.layers[-1].n_out), self.dtype)
+        for k in range(0, len(x), _EVAL_BATCH):
+            _, ws = self._forward(x[k:k + _EVAL_BATCH], False)
+            out[k:k + _EVAL_BATCH] = ws[-1]["z"].T
+        return out
+
+    def predict(self, images) -> np.ndarray:
+        """The digit of each image: the most probable output (the lowest index on a tie)."""
+        return np.argmax(self.feedforward(images), axis=1)
+
+    def accuracy(self, data) -> float:
+        """The fraction of ``data`` (a Dataset or an (images, labels) pair) predicted right."""
+        x, y = _pair(data, "data")
+        y = self._labels(y, len(x))
+        return float(np.mean(self.predict(x) == y)) if len(y) else float("nan")
+
+    def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None, *,
+                   l2: str = "chapter3", masks=None) -> float:
+        """The mean log-likelihood cost -ln a_y over the examples, plus the L2 term.
+
+        L2 term: ``l2="chapter3"``: (lmbda / 2n) sum w^2 (equation 86 of chapter 3);
+        ``"network3"``: (lmbda m / 2n) sum w^2 with m the number of examples given, which is the
+        original's 0.5 lmbda sum w^2 / num_batches for mini-batches of m. n defaults to m.
+        Sums run over every layer's weights, not the biases. ``masks`` (one per layer, None or
+        (m, n_in) of {0, scale}) evaluates the cost of a training step with those dropout masks,
+        for gradient checks.
+        """
+        x = self._images(images)
+        y = self._labels(labels, len(x))
+        _choice("l2", l2, L2S)
+        lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+        internal = self._masks(masks, len(x))
+        with np.errstate(divide="ignore"):
+            _, ws = self._forward(x, internal is not None, internal)
+            a = ws[-1]["z"]
+            cost = float(-np.mean(np.log(a[y, np.arange(len(y))].astype(np.float64))))
+        if lmbda:
+            n = len(x) if n is None else _check_positive_int("n", n)
+            factor = lmbda / (2 * n) * (len(x) if l2 == "network3" else 1)
+            cost += factor * sum(float(np.sum(w.astype(np.float64) ** 2)) for w in self.weights)
+        return cost
+
+    def gradient(self, images, labels, masks=None) -> list[np.ndarray]:
+        """dC/dp of the mean log-likelihood cost over the examples, by backpropagation: one
+        array per parameter, in the order of :meth:`parameters` (no L2 term). ``masks`` as in
+        :meth:`total_cost`."""
+        x = self._images(images)
+        y = self._labels(labels, len(x))
+        internal = self._masks(masks, len(x))
+        inputs, ws = self._forward(x, True, internal)
+        return [g.copy() for g in self._backward(inputs, ws, y, 1.0 / len(x), internal)]
+
+    def _masks(self, masks, m: int):
+        if masks is None:
+            return None
+        if len(masks) != len(self.layers):
+            raise ValueError(f"masks must hold one entry per layer ({len(self.layers)}); got "
+                             f"{len(masks)}")
+        ws = self._workspace(m, True)
+        internal = []
+        for i, (layer, mask) in enumerate(zip(self.layers, masks)):
+            if mask is None or not layer.p_dropout:
+                if mask is not None:
+                    raise ValueError(f"masks[{i}] must be None: layer {i} has p_dropout=0")
+                internal.append(None)
+                continue
+            mask = np.asarray(mask, dtype=self.dtype)
+            if mask.shape != (m, layer.input_size):
+                raise ValueError(f"masks[{i}] must have shape ({m}, {layer.input_size}); got "
+                                 f"{mask.shape}")
+            np.copyto(ws[i]["mask"], mask.T)
+            internal.append(ws[i]["mask"])
+        return internal if any(mk is not None for mk in internal) else None
+
+
+def _describe(layer) -> str:
+    if isinstance(layer, ConvPoolLayer):
+        return (f"CP{layer.n_filters}({'x'.join(map(str, layer.image_shape))}, "
+                f"{layer.activation.name})")
+    name = "FC" if isinstance(layer, FullyConnectedLayer) else "softmax"
+    drop = f", p_dropout={layer.p_dropout}" if layer.p_dropout else ""
+    act = f", {layer.activation.name}" if isinstance(layer, FullyConnectedLayer) else ""
+    return f"{name}({layer.n_in}->{layer.n_out}{act}{drop})"
+
+
+def _check_layers(layers) -> list:
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or not layers:
+        raise ValueError(f"layers must be a non-empty list of layers; got {layers!r}")
+    kinds = (ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer)
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, kinds):
+            raise ValueError(f"layers[{i}] must be a ConvPoolLayer, FullyConnectedLayer or "
+                             f"SoftmaxLayer; got {type(layer).__name__}")
+        if isinstance(layer, SoftmaxLayer) != (i == len(layers) - 1):
+            raise ValueError(f"the last layer, and only the last, must be a SoftmaxLayer; "
+                             f"layers[{i}] is a {type(layer).__name__}")
+    for i in range(1, len(layers)):
+        before, after = layers[i - 1], layers[i]
+        if isinstance(after, ConvPoolLayer):
+            if not isinstance(before, ConvPoolLayer) or before.output_shape != after.image_shape:
+                got = (before.output_shape if isinstance(before, ConvPoolLayer)
+                       else f"{before.output_size} neurons")
+                raise ValueError(f"layers[{i}].image_shape must be the output shape of "
+                                 f"layers[{i - 1}], {got}; got {after.image_shape}")
+        elif after.n_in != before.output_size:
+            raise ValueError(f"layers[{i}].n_in must be {before.output_size}, the output size "
+                             f"of layers[{i - 1}]; got {after.n_in}")
+    return list(layers)
+
+
+def _pair(data, name: str) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(data, Dataset):
+        return data.images, data.labels
+    try:
+        x, y = data
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a Dataset or a pair (images, labels); got "
+                         f"{type(data).__name__}") from None
+    return np.asarray(x), np.asarray(y)
+
+
+# ---- training -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ConvHistory:
+    """Per-epoch measurements of one :func:`sgd` run; entry i is measured after epoch i + 1.
+
+    Accuracies are fractions in [0, 1] (empty lists when no such data was given). The number the
+    book reports for each chapter 6 network is :attr:`test_accuracy_at_best`: the test accuracy
+    after the epoch of best validation accuracy, where, as in the original, a later epoch that
+    *equals* the best so far takes its place (:attr:`best_validation_epoch`).
+    ``diverged_at`` is the epoch after which the parameters stopped being finite, for runs that
+    asked to record that instead of raising :class:`~nnbook.train.TrainingDiverged`.
+    """
+
+    validation_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    eta: list[float] = field(default_factory=list)
+    diverged_at: int | None = None
+
+    @property
+    def epochs(self) -> int:
+        return len(self.eta)
+
+    @property
+    def best_validation_epoch(self) -> int:
+        """The 1-based epoch of the highest validation accuracy; the last one, on ties."""
+        if not self.validation_accuracy:
+            raise ValueError("this run had no validation_data, so it has no best epoch")
+        v = np.asarray(self.validation_accuracy)
+        return int(np.flatnonzero(v == v.max())[-1]) + 1
+
+    @property
+    def best_validation_accuracy(self) -> float:
+        return self.validation_accuracy[self.best_validation_epoch - 1]
+
+    @property
+    def test_accuracy_at_best(self) -> float:
+        """The test accuracy after :attr:`best_validation_epoch` (how chapter 6 reports)."""
+        if not self.test_accuracy:
+            raise ValueError("this run had no test_data")
+        return self.test_accuracy[self.best_validation_epoch - 1]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ConvHistory":
+        return cls(**d)
+
+
+class _Rows:
+    """A Dataset (or images and labels) as a source of mini-batches, in a given order."""
+
+    chunk = 1000
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray):
+        self.images, self.labels = images, labels
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def mini_batches(self, order: np.ndarray, mini_batch_size: int):
+        """Yield (images, labels) for each mini-batch of ``order``, gathered ``chunk`` rows at a
+        time (whole mini-batches) into one buffer, so no shuffled copy of the data is made."""
+        per_chunk = max(1, self.chunk // mini_batch_size) * mini_batch_size
+        buffer = np.empty((min(per_chunk, len(order)), self.images.shape[1]), self.images.dtype)
+        for start in range(0, len(order), per_chunk):
+            rows = order[start:start + per_chunk]
+            block = buffer[:len(rows)]
+            np.take(self.images, rows, axis=0, out=block)
+            labels = self.labels[rows]
+            for k in range(0, len(rows), mini_batch_size):
+                yield block[k:k + mini_batch_size], labels[k:k + mini_batch_size]
+
+
+def _training_source(training_data, net: Network):
+    if hasattr(training_data, "mini_batches") and hasattr(training_data, "__len__"):
+        return training_data  # e.g. nnbook.expand.ShiftedStream
+    x, y = _pair(training_data, "training_data")
+    x = net._images(x, "training_data images")
+    return _Rows(x, net._labels(y, len(x), "training_data labels"))
+
+
+def sgd(net: Network, training_data, epochs: int, mini_batch_size: int, eta: float,
+        lmbda: float = 0.0, *, validation_data=None, test_data=None, rng=None,
+        shuffle: bool = True, l2: str = "chapter3", allow_divergence: bool = False,
+        callback=None) -> ConvHistory:
+    """Train ``net`` by mini-batch stochastic gradient descent; return a :class:`ConvHistory`.
+
+    Each step on a mini-batch of m examples moves every parameter against the gradient of the
+    mean log-likelihood cost, p -> p - eta dC/dp, after shrinking the weights for L2 (below).
+    After each epoch the accuracy on ``validation_data`` and ``test_data`` is recorded.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place.
+    training_data : Dataset, (images, labels), or a stream
+        Images as rows (n, 784) (or (n, 1, 28, 28)) with integer labels; or an object with
+        ``len()`` and ``mini_batches(order, mini_batch_size)`` yielding (images, labels), such as
+        :class:`nnbook.expand.ShiftedStream` (the expanded data, made on the fly).
+    epochs, mini_batch_size, eta, lmbda : as in the book
+        A last mini-batch shorter than ``mini_batch_size`` is used too (the original skipped it).
+    validation_data, test_data : Dataset or (images, labels), optional
+    rng : numpy Generator or seed
+        Two independent generators are spawned from it: one orders the mini-batches, one draws
+        the dropout masks, so adding dropout does not change the order of the data.
+    shuffle : bool
+        True: a new random order every epoch. False: the original's behaviour, one order kept for
+        every epoch: the data's own order for a Dataset, one random order (drawn once from
+        ``rng``) for a stream, as the original shuffled its expanded file once.
+    l2 : "chapter3" (default) or "network3"
+        How lmbda scales the L2 weight decay, with n the number of training examples.
+        "chapter3": w -> (1 - eta lmbda / n) w - eta dC_0/dw, the rule of chapter 3 (equation 93).
+        "network3": the original's cost term 0.5 lmbda sum w^2 / (n/m), a decay of eta lmbda m / n
+        per step, m times stronger for the same lmbda: chapter 6's lmbda = 0.1 is lmbda = 1 here.
+    allow_divergence : bool
+        Record the epoch in ``ConvHistory.diverged_at`` and stop, instead of raising
+        :class:`~nnbook.train.TrainingDiverged` when the parameters stop being finite.
+    callback : callable, optional
+        ``callback(epoch, history)`` after every epoch (for a progress bar).
+    """
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be an nnbook.convnet.Network; got {type(net).__name__}")
+    epochs = _check_positive_int("epochs", epochs, allow_zero=True)
+    mini_batch_size = _check_positive_int("mini_batch_size", mini_batch_size)
+    eta = _check_rate("eta", eta, allow_zero=False)
+    lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+    l2 = _choice("l2", l2, L2S)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise ValueError(f"shuffle must be True or False; got {shuffle!r}")
+    source = _training_source(training_data, net)
+    n = len(source)
+    if n == 0:
+        raise ValueError("training_data must hold at least one example")
+    evaluations = {}
+    for name, data in (("validation_data", validation_data), ("test_data", test_data)):
+        if data is not None:
+            x, y = _pair(data, name)
+            x = net._images(x, f"{name} images")
+            evaluations[name] = (x, net._labels(y, len(x), f"{name} labels"))
+    order_rng, dropout_rng = np.random.default_rng(rng).spawn(2)
+    decay = 1.0 - eta * lmbda * (mini_batch_size if l2 == "network3" else 1) / n
+    if decay <= 0:
+        raise ValueError(f"lmbda={lmbda} is too large for eta={eta} and n={n}: each step would "
+                         f"multiply the weights by {decay:.3g} <= 0")
+    has_dropout = any(layer.p_dropout for layer in net.layers)
+    fixed = None if shuffle else (order_rng.permutation(n) if not isinstance(source, _Rows)
+                                  else np.arange(n))
+    cast_eta = net.dtype.type(eta)
+    history = ConvHistory()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, epochs + 1):
+            history.eta.append(eta)
+            order = fixed if fixed is not None else order_rng.permutation(n)
+            for xb, yb in source.mini_batches(order, mini_batch_size):
+                net._step(xb, yb, cast_eta, decay, dropout_rng if has_dropout else None)
+            if not all(np.isfinite(p).all() for p in net.parameters()):
+                if not allow_divergence:
+                    raise TrainingDiverged(
+                        f"training diverged in epoch {epoch}: the weights are no longer finite "
+                        f"numbers. Try a smaller learning rate than eta={eta}"
+                        + (f" or a smaller lmbda than {lmbda}" if lmbda else "") + ".")
+                history.diverged_at = epoch
+                break
+            if "validation_data" in evaluations:
+                history.validation_accuracy.append(net.accuracy(evaluations["validation_data"]))
+            if "test_data" in evaluations:
+                history.test_accuracy.append(net.accuracy(evaluations["test_data"]))
+            if callback is not None:
+                callback(epoch, history)
+    return history
+
+
+# ---- ensembles ----------------------------------------------------------------------------------
+
+
+def ensemble_predict(nets: Sequence[Network], images) -> np.ndarray:
+    """The plurality vote of ``nets`` for each image: shape (m,), integer labels.
+
+    Each network votes for its most probable digit; the digit with the most votes wins. A tie
+    between digits goes to the **smallest** of them (so two networks voting 3 and 7 give 3),
+    the rule of the original's ``ensemble`` (numpy's argmax of the vote counts). With one
+    network this is that network's :meth:`Network.predict`.
+    """
+    if isinstance(nets, Network) or not isinstance(nets, Sequence) or not nets:
+        raise ValueError(f"nets must be a non-empty list of Networks; got {nets!r:.80}")
+    for i, net in enumerate(nets):
+        if not isinstance(net, Network):
+            raise ValueError(f"nets[{i}] must be an nnbook.convnet.Network; got "
+                             f"{type(net).__name__}")
+    n_out = {net.layers[-1].n_out for net in nets}
+    if len(n_out) != 1:
+        raise ValueError(f"the networks must have the same number of outputs; got {sorted(n_out)}")
+    votes = np.stack([net.predict(images) for net in nets])  # (k, m)
+    m = votes.shape[1]
+    counts = np.zeros((m, n_out.pop()), dtype=np.int64)
+    np.add.at(counts, (np.broadcast_to(np.arange(m), votes.shape), votes), 1)
+    return np.argmax(counts, axis=1)
+
+
+# ---- the chapter's networks -------------------------------------------------------------------
+
+ARCHITECTURES = {
+    "6.1": "FC 784->100 sigmoid, softmax 100->10",
+    "6.2": "CP20 sigmoid, FC 2880->100 sigmoid, softmax",
+    "6.2x": "CP20 sigmoid, softmax 2880->10 (no fully connected layer)",
+    "6.3": "CP20, CP40, FC 640->100, softmax; sigmoid",
+    "6.3t": "as 6.3 with tanh",
+    "6.4": "as 6.3 with ReLU",
+    "6.5": "as 6.4 (trained on the expanded data)",
+    "6.6": "as 6.4 with FC 300",
+    "6.7": "as 6.4 with FC 1000",
+    "6.8": "CP20, CP40, FC 640->100, FC 100->100, softmax; ReLU",
+    "6.9": "as 6.8 with two FC 300",
+    "6.10": "as 6.8 with two FC 1000",
+    "6.11": "CP20, CP40, FC 640->1000, FC 1000->1000, softmax; ReLU; dropout 0.5 on the inputs "
+            "of both FC layers and of the softmax layer",
+}
+"""The chapter 6 networks :func:`architecture` builds (training settings live elsewhere)."""
+
+
+def architecture(name: str, *, rng=None, dtype=np.float32, init: str = "fan_in",
+                 dropout: str = "inverted") -> Network:
+    """The chapter 6 network called ``name`` (a key of :data:`ARCHITECTURES`), initialised.
+
+    "6.5" is the same network as "6.4"; what differs is its training data. Other keyword
+    arguments go to :class:`Network`.
+    """
+    if name not in ARCHITECTURES:
+        raise ValueError(f"name must be one of {list(ARCHITECTURES)}; got {name!r}")
+    act = {"6.1": activations.sigmoid, "6.2": activations.sigmoid,
+           "6.2x": activations.sigmoid, "6.3": activations.sigmoid,
+           "6.3t": activations.tanh}.get(name, activations.relu)
+    cp20 = ConvPoolLayer((1, 28, 28), 20, 5, 2, act)
+    cp40 = ConvPoolLayer((20, 12, 12), 40, 5, 2, act)
+    if name == "6.1":
+        layers = [FullyConnectedLayer(784, 100, act), SoftmaxLayer(100, 10)]
+    elif name == "6.2":
+        layers = [cp20, FullyConnectedLayer(20 * 12 * 12, 100, act), SoftmaxLayer(100, 10)]
+    elif name == "6.2x":
+        layers = [cp20, SoftmaxLayer(20 * 12 * 12, 10)]
+    elif name in ("6.3", "6.3t", "6.4", "6.5", "6.6", "6.7"):
+        width = {"6.6": 300, "6.7": 1000}.get(name, 100)
+        layers = [cp20, cp40, FullyConnectedLayer(640, width, act), SoftmaxLayer(width, 10)]
+    elif name in ("6.8", "6.9", "6.10"):
+        width = {"6.8": 100, "6.9": 300, "6.10": 1000}[name]
+        layers = [cp20, cp40, FullyConnectedLayer(640, width, act),
+                  FullyConnectedLayer(width, width, act), SoftmaxLayer(width, 10)]
+    else:  # 6.11
+        layers = [cp20, cp40, FullyConnectedLayer(640, 1000, act, p_dropout=0.5),
+                  FullyConnectedLayer(1000, 1000, act, p_dropout=0.5),
+                  SoftmaxLayer(1000, 10, p_dropout=0.5)]
+    return Network(layers, rng=rng, dtype=dtype, init=init, dropout=dropout)

@@ -1,0 +1,424 @@
+"""The layers of chapter 6's networks: convolution with max-pooling, fully connected, softmax.
+
+A layer object only *describes* a layer (its shapes, neurons and dropout probability) and knows
+how to run it; :class:`nnbook.convnet.Network` owns the parameters and the work buffers and
+passes them in. The code here is written for speed at the book's mini-batch of 10, where the
+time goes to the number of numpy calls rather than to arithmetic: every array a step needs is
+allocated once per mini-batch size, and each operation writes into it with ``out=``.
+
+Inside a network, a mini-batch of m examples is stored **with the example index last**: the
+activations of a convolutional layer as (channels, rows, cols, m) and those of a fully connected
+layer as (neurons, m), one example per *column*, which is the book's own column form,
+z^l = w^l a^{l-1} + b^l. With that layout the output of a convolution's matrix product is
+already the next layer's input, a feature map flattened for a fully connected layer needs no
+copy, and the patches that im2col copies are runs of m * cols contiguous numbers instead of one
+row of one image. (The public methods of the network take and return one example per row.)
+
+Neurons: each layer's activation is one of :mod:`nnbook.activations`' sigmoid, tanh, ReLU or
+identity, applied in place, with its derivative computed from the layer's *output* a = f(z)
+(sigma' = a (1 - a), tanh' = 1 - a^2, ReLU' = [a > 0]), so z need not be kept.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+from scipy.special import expit
+
+from nnbook import activations
+from nnbook.conv import conv_output_shape
+
+
+# ---- neurons, in place ------------------------------------------------------------------------
+
+
+def _sigmoid(z):
+    expit(z, out=z)
+
+
+def _sigmoid_prime(g, a, tmp):  # g *= a (1 - a)
+    np.subtract(1, a, out=tmp)
+    tmp *= a
+    g *= tmp
+
+
+def _tanh(z):
+    np.tanh(z, out=z)
+
+
+def _tanh_prime(g, a, tmp):  # g *= 1 - a^2
+    np.multiply(a, a, out=tmp)
+    np.subtract(1, tmp, out=tmp)
+    g *= tmp
+
+
+def _relu(z):
+    np.maximum(z, 0, out=z)
+
+
+def _relu_prime(g, a, tmp):  # g *= [a > 0]
+    np.greater(a, 0, out=tmp)
+    g *= tmp
+
+
+def _nothing(*args):
+    pass
+
+
+_NEURONS = {"sigmoid": (_sigmoid, _sigmoid_prime), "tanh": (_tanh, _tanh_prime),
+            "relu": (_relu, _relu_prime), "identity": (_nothing, _nothing)}
+
+
+def _neuron(activation, name: str = "activation"):
+    act = activations.get(activation)
+    if act.name not in _NEURONS or type(act) is not type(activations.ACTIVATIONS[act.name]):
+        raise ValueError(f"{name} must be one of nnbook.activations' sigmoid, tanh, relu or "
+                         f"identity (the softmax is its own layer, SoftmaxLayer); got {act!r}")
+    return act
+
+
+# ---- argument checks --------------------------------------------------------------------------
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _probability(value) -> float:
+    try:
+        p = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"p_dropout must be a number in [0, 1); got {value!r}") from None
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"p_dropout must be a number in [0, 1) (the probability of dropping "
+                         f"each input of the layer); got {value!r}")
+    return p
+
+
+# ---- the layers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConvPoolLayer:
+    """A convolutional layer followed by max-pooling: ``n_filters`` feature maps.
+
+    For an input of shape ``image_shape`` = (channels, rows, cols) the layer computes, for each
+    filter k, the valid stride-1 convolution of :mod:`nnbook.conv` (equation 1 there), keeps the
+    maximum of each ``pool_size`` x ``pool_size`` block (equation 4), and then adds the filter's
+    shared bias and applies the neuron:
+
+        a[k, u, v] = f( max_{block (u, v)} sum_{c, r, s} w[k, c, r, s] x[c, i + r, j + s]  +  b[k] )
+
+    Pooling before the bias and the neuron, as the original's ``network3`` does, gives the same
+    result as pooling f(z + b) (f is increasing) for a quarter of the work. Output shape
+    (n_filters, (rows - f + 1) / pool_size, (cols - f + 1) / pool_size); "CP20" of the book is
+    ``ConvPoolLayer((1, 28, 28), 20)``, giving (20, 12, 12).
+
+    Weights have shape (n_filters, channels, f, f), biases (n_filters,).
+    """
+
+    image_shape: tuple
+    n_filters: int
+    filter_size: int = 5
+    pool_size: int = 2
+    activation: activations.Activation = field(default=activations.sigmoid)
+    p_dropout: float = 0.0
+
+    def __post_init__(self):
+        shape = self.image_shape
+        if (not isinstance(shape, (tuple, list)) or len(shape) != 3
+                or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0
+                           for n in shape)):
+            raise ValueError(f"image_shape must be (channels, rows, cols), three positive "
+                             f"integers such as (1, 28, 28); got {shape!r}")
+        object.__setattr__(self, "image_shape", tuple(int(n) for n in shape))
+        object.__setattr__(self, "n_filters", _positive_int("n_filters", self.n_filters))
+        object.__setattr__(self, "filter_size", _positive_int("filter_size", self.filter_size))
+        object.__setattr__(self, "pool_size", _positive_int("pool_size", self.pool_size))
+        object.__setattr__(self, "activation", _neuron(self.activation))
+        if _probability(self.p_dropout) != 0:
+            raise ValueError(f"p_dropout must be 0 for a ConvPoolLayer; got {self.p_dropout!r}. "
+                             f"Like the book, nnbook drops out only the inputs of fully "
+                             f"connected and softmax layers")
+        conv_output_shape(self.image_shape, self.filter_size, self.pool_size)
+
+    kind = "conv"
+
+    @property
+    def input_size(self) -> int:
+        return math.prod(self.image_shape)
+
+    @property
+    def output_shape(self) -> tuple[int, int, int]:
+        return (self.n_filters,) + conv_output_shape(self.image_shape, self.filter_size,
+                                                     self.pool_size)
+
+    @property
+    def output_size(self) -> int:
+        return math.prod(self.output_shape)
+
+    @property
+    def weight_shape(self) -> tuple[int, int, int, int]:
+        c, f = self.image_shape[0], self.filter_size
+        return (self.n_filters, c, f, f)
+
+    def init_std(self, init: str) -> float:
+        """The standard deviation of the initial weights.
+
+        ``"fan_in"``: 1/sqrt(channels f^2), one over the square root of the number of inputs of
+        each neuron (chapter 3's choice). ``"network3"``: the original's
+        sqrt(1 / (n_filters f^2 / pool_size^2)).
+        """
+        c, f, p = self.image_shape[0], self.filter_size, self.pool_size
+        if init == "network3":
+            return math.sqrt(1.0 / (self.n_filters * f * f / (p * p)))
+        return 1.0 / math.sqrt(c * f * f)
+
+    def macs(self) -> tuple[int, int]:
+        """Multiply-adds per example: (forward, input gradient). The weight gradient costs as
+        much as the forward pass."""
+        _, rows, cols = self.image_shape
+        f = self.filter_size
+        positions = (rows - f + 1) * (cols - f + 1)
+        forward = self.n_filters * positions * self.weight_shape[1] * f * f
+        return forward, forward
+
+    # -- buffers and passes (called by Network) --
+
+    def buffers(self, m: int, dtype, need_input_grad: bool) -> dict:
+        c, rows, cols = self.image_shape
+        f, p, k = self.filter_size, self.pool_size, self.n_filters
+        oh, ow = rows - f + 1, cols - f + 1
+        ws = {
+            "cols": np.empty((c * f * f, oh * ow * m), dtype),
+            "z": np.empty((k, oh, ow, m), dtype),
+            "zmax": np.empty((k, oh // p, ow // p, m), dtype),
+            "a": np.empty((k, oh // p, ow // p, m), dtype),
+            "tmp": np.empty((k, oh // p, ow // p, m), dtype),
+            "ties": np.empty((k, oh, ow, m), bool),
+        }
+        if need_input_grad:
+            ws["dx"] = np.empty((c, rows, cols, m), dtype)
+            ws["dcols"] = np.empty((c * f * f, oh * ow * m), dtype)
+        return ws
+
+    def forward(self, w, b, x, ws, train: bool, mask=None):
+        """x: (channels, rows, cols, m), any strides. Returns a: (n_filters, rows', cols', m)."""
+        c, rows, cols = self.image_shape
+        f, p, k = self.filter_size, self.pool_size, self.n_filters
+        m = x.shape[-1]
+        oh, ow = rows - f + 1, cols - f + 1
+        s0, s1, s2, s3 = x.strides
+        patches = as_strided(x, shape=(c, f, f, oh, ow, m), strides=(s0, s1, s2, s1, s2, s3),
+                             writeable=False)
+        np.copyto(ws["cols"].reshape(patches.shape), patches)  # im2col: one copy
+        z = ws["z"]
+        np.matmul(w.reshape(k, -1), ws["cols"], out=z.reshape(k, -1))  # (k, oh ow m)
+        zmax = ws["zmax"]
+        views = [z[:, i::p, j::p, :] for i in range(p) for j in range(p)]
+        if len(views) == 1:
+            np.copyto(zmax, views[0])
+        else:
+            np.maximum(views[0], views[1], out=zmax)
+            for v in views[2:]:
+                np.maximum(zmax, v, out=zmax)
+        a = ws["a"]
+        np.add(zmax, b.reshape(k, 1, 1, 1), out=a)
+        _NEURONS[self.activation.name][0](a)
+        return a
+
+    def backward(self, w, b, x, ws, g, gw, gb, need_input_grad: bool, mask=None):
+        """g = dC/da (n_filters, rows', cols', m), overwritten. Writes dC/dw to gw and dC/db to
+        gb; returns dC/dx (channels, rows, cols, m) if asked, else None."""
+        c, rows, cols = self.image_shape
+        f, p, k = self.filter_size, self.pool_size, self.n_filters
+        m = g.shape[-1]
+        oh, ow = rows - f + 1, cols - f + 1
+        h, v = oh // p, ow // p
+        _NEURONS[self.activation.name][1](g, ws["a"], ws["tmp"])  # dC/d(max + b)
+        np.add.reduce(g.reshape(k, -1), axis=1, out=gb)
+        # Max-pooling backward, equation (5) of nnbook.conv: ties share the error equally.
+        z, ties, counts = ws["z"], ws["ties"], ws["tmp"]
+        z6, ties6 = z.reshape(k, h, p, v, p, m), ties.reshape(k, h, p, v, p, m)
+        np.equal(z6, ws["zmax"][:, :, None, :, None, :], out=ties6)
+        tv = [ties[:, i::p, j::p, :] for i in range(p) for j in range(p)]
+        if len(tv) == 1:
+            counts[...] = 1
+        else:
+            np.add(tv[0], tv[1], out=counts, dtype=counts.dtype)
+            for t in tv[2:]:
+                np.add(counts, t, out=counts)
+        np.divide(g, counts, out=counts)
+        dz = z  # z is not needed any more: its buffer receives dC/dz
+        np.multiply(ties6, counts[:, :, None, :, None, :], out=z6)
+        dz2 = dz.reshape(k, -1)
+        np.matmul(dz2, ws["cols"].T, out=gw.reshape(k, -1))  # (2) of nnbook.conv
+        if not need_input_grad:
+            return None
+        dcols = ws["dcols"]
+        np.matmul(w.reshape(k, -1).T, dz2, out=dcols)  # (3), then col2im:
+        dx = ws["dx"]
+        dx[...] = 0
+        d6 = dcols.reshape(c, f, f, oh, ow, m)
+        for r in range(f):
+            for s in range(f):
+                window = dx[:, r:r + oh, s:s + ow, :]
+                np.add(window, d6[:, r, s], out=window)
+        return dx
+
+
+@dataclass(frozen=True)
+class FullyConnectedLayer:
+    """A fully connected layer of ``n_out`` neurons, a = f(w x + b), with dropout on its inputs.
+
+    Weights have shape (n_out, n_in), so ``w[j, k]`` is the book's w_jk; biases (n_out,).
+
+    ``p_dropout`` is the probability of dropping each *input* of the layer during training, a
+    fresh random choice for every example of every mini-batch (the original's ``network3``
+    places dropout the same way, so p_dropout = 0.5 on the first fully connected layer after a
+    convolutional one drops pooled feature-map units). How the kept inputs are scaled is the
+    network's ``dropout`` option: see :class:`nnbook.convnet.Network`.
+    """
+
+    n_in: int
+    n_out: int
+    activation: activations.Activation = field(default=activations.sigmoid)
+    p_dropout: float = 0.0
+
+    kind = "fc"
+
+    def __post_init__(self):
+        object.__setattr__(self, "n_in", _positive_int("n_in", self.n_in))
+        object.__setattr__(self, "n_out", _positive_int("n_out", self.n_out))
+        object.__setattr__(self, "activation", _neuron(self.activation))
+        object.__setattr__(self, "p_dropout", _probability(self.p_dropout))
+
+    @property
+    def input_size(self) -> int:
+        return self.n_in
+
+    @property
+    def output_size(self) -> int:
+        return self.n_out
+
+    @property
+    def weight_shape(self) -> tuple[int, int]:
+        return (self.n_out, self.n_in)
+
+    def init_std(self, init: str) -> float:
+        """``"fan_in"``: 1/sqrt(n_in), chapter 3's choice. ``"network3"``: the original's
+        sqrt(1/n_out) (its author notes this is a slip and left it)."""
+        return 1.0 / math.sqrt(self.n_out if init == "network3" else self.n_in)
+
+    def macs(self) -> tuple[int, int]:
+        return self.n_in * self.n_out, self.n_in * self.n_out
+
+    def buffers(self, m: int, dtype, need_input_grad: bool) -> dict:
+        ws = {"z": np.empty((self.n_out, m), dtype), "tmp": np.empty((self.n_out, m), dtype)}
+        if self.p_dropout:
+            ws["xd"] = np.empty((self.n_in, m), dtype)
+            ws["mask"] = np.empty((self.n_in, m), dtype)
+        if need_input_grad:
+            ws["dx"] = np.empty((self.n_in, m), dtype)
+        return ws
+
+    def _input(self, x, ws, train: bool, mask):
+        """The layer's input after dropout: x * mask (training) or x itself."""
+        if train and self.p_dropout:
+            np.multiply(x, mask, out=ws["xd"])
+            return ws["xd"]
+        return x
+
+    def _weighted_input(self, w, b, x, ws, train: bool, mask, scale_test: bool):
+        x = self._input(x, ws, train, mask)
+        z = ws["z"]
+        np.matmul(w, x, out=z)  # (n_out, m): the book's w a + b, one column per example
+        if scale_test and not train and self.p_dropout:
+            z *= 1 - self.p_dropout  # network3's test-time scaling of w.x
+        z += b[:, None]
+        return z
+
+    def forward(self, w, b, x, ws, train: bool, mask=None, scale_test: bool = False):
+        """x: (n_in, m). Returns a: (n_out, m)."""
+        z = self._weighted_input(w, b, x, ws, train, mask, scale_test)
+        _NEURONS[self.activation.name][0](z)
+        return z
+
+    def backward(self, w, b, x, ws, g, gw, gb, need_input_grad: bool, mask=None,
+                 scale_test: bool = False):
+        """g = dC/da (n_out, m), overwritten. BP2-BP4 in column form:
+        dC/dz = g * f'(z), dC/db = sum over examples, dC/dw = dC/dz x^T, dC/dx = w^T dC/dz."""
+        _NEURONS[self.activation.name][1](g, ws["z"], ws["tmp"])
+        return _linear_backward(self, w, x, ws, g, gw, gb, need_input_grad, mask, scale_test)
+
+
+def _linear_backward(layer, w, x, ws, delta, gw, gb, need_input_grad, mask, scale_test):
+    np.add.reduce(delta, axis=1, out=gb)  # BP3
+    if layer.p_dropout and mask is not None:
+        x = ws["xd"]  # the input after dropout
+    elif layer.p_dropout and scale_test:
+        delta = delta * (1 - layer.p_dropout)  # the test-time network's z = (1 - p) w.x + b
+    np.matmul(delta, x.T, out=gw)  # BP4
+    if not need_input_grad:
+        return None
+    dx = ws["dx"]
+    np.matmul(w.T, delta, out=dx)  # BP2 (before the previous layer's f')
+    if layer.p_dropout and mask is not None:
+        dx *= mask  # a dropped input receives no error
+    return dx
+
+
+@dataclass(frozen=True)
+class SoftmaxLayer:
+    """The output layer: softmax neurons with the log-likelihood cost (chapter 3).
+
+    a_j = e^{z_j} / sum_k e^{z_k} with z = w x + b, and C_x = -ln a_y for the right digit y;
+    the output error is delta^L = a - y (y one-hot), equation (81)-(82) of the book. Weights
+    (n_out, n_in) and biases (n_out,) start at zero, as in the original. ``p_dropout`` drops
+    the layer's inputs, as for :class:`FullyConnectedLayer`.
+    """
+
+    n_in: int
+    n_out: int = 10
+    p_dropout: float = 0.0
+
+    kind = "softmax"
+    activation = activations.softmax
+
+    def __post_init__(self):
+        object.__setattr__(self, "n_in", _positive_int("n_in", self.n_in))
+        object.__setattr__(self, "n_out", _positive_int("n_out", self.n_out))
+        object.__setattr__(self, "p_dropout", _probability(self.p_dropout))
+
+    input_size = FullyConnectedLayer.input_size
+    output_size = FullyConnectedLayer.output_size
+    weight_shape = FullyConnectedLayer.weight_shape
+    macs = FullyConnectedLayer.macs
+    buffers = FullyConnectedLayer.buffers
+    _input = FullyConnectedLayer._input
+    _weighted_input = FullyConnectedLayer._weighted_input
+
+    def init_std(self, init: str) -> float:
+        return 0.0
+
+    def forward(self, w, b, x, ws, train: bool, mask=None, scale_test: bool = False):
+        """x: (n_in, m). Returns the probabilities a: (n_out, m), each column summing to 1."""
+        z = self._weighted_input(w, b, x, ws, train, mask, scale_test)
+        z -= z.max(axis=0)  # no overflow: the largest exponent is e^0
+        np.exp(z, out=z)
+        z /= z.sum(axis=0)
+        return z
+
+    def backward(self, w, b, x, ws, labels, gw, gb, need_input_grad: bool, mask=None,
+                 scale_test: bool = False, scale: float = 1.0):
+        """delta^L = (a - y) * scale, from the integer ``labels``; then as a linear layer."""
+        delta = ws["tmp"]
+        np.copyto(delta, ws["z"])
+        delta[labels, np.arange(delta.shape[1])] -= 1
+        delta *= scale
+        return _linear_backward(self, w, x, ws, delta, gw, gb, need_input_grad, mask, scale_test)
