@@ -23,6 +23,8 @@ One idea per module:
 * :mod:`nnbook.plotting`, :mod:`nnbook.diagrams`, :mod:`nnbook.pages` -- figures and page helpers.
 * :mod:`nnbook.widgets` -- interactive pieces (chapter 3's neuron player and softmax sliders) as
   HTML that plays in the browser from numbers computed when the page is built.
+* :mod:`nnbook.explorer`, :mod:`nnbook.universality_widgets` -- sliders and players over curves and
+  3-D surfaces computed when a page is built, and chapter 4's interactive figures made with them.
 """
 
 __version__ = "0.1.0"

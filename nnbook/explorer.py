@@ -307,8 +307,9 @@ def combine(terms: Sequence[Sequence], activation: str | None, frames: Mapping[s
 # Pure functions on the embedded data (no page needed): Node.js runs them in the tests.
 MATH_JS = """function frameOf(data, index, name) {
   var c = data.components[name], k = 0;
+  var numbers = c.same_as ? data.components[c.same_as].data : c.data;
   for (var i = 0; i < c.deps.length; i++) k = k * data.values[c.deps[i]].length + index[c.deps[i]];
-  return c.size === 1 ? c.data[k] : c.data.slice(k * c.size, (k + 1) * c.size);
+  return c.size === 1 ? numbers[k] : numbers.slice(k * c.size, (k + 1) * c.size);
 }
 function coefficientOf(data, index, c) {
   if (typeof c === "number") return c;
@@ -645,10 +646,7 @@ def _prepare(sliders: Sequence[Slider], components: Mapping[str, tuple],
                      "choices": list(s["slider"].choices) if s["slider"].choices else None}
                     for name, s in checked.items()],
         "values": {name: [float(v) for v in s["values"]] for name, s in checked.items()},
-        "components": {name: {"deps": spec["deps"], "along": spec["along"],
-                              "size": int(np.prod(spec["frames"].shape[1:], dtype=int)),
-                              "data": _rounded(spec["frames"])}
-                       for name, spec in frames.items()},
+        "components": _embedded_components(frames, checked),
         "players": player_data,
         "readouts": readout_data,
     }
@@ -656,6 +654,33 @@ def _prepare(sliders: Sequence[Slider], components: Mapping[str, tuple],
     for name, spec in frames.items():
         spec["frames"] = np.round(spec["frames"], DECIMALS)
     return checked, frames, data
+
+
+def _embedded_components(frames: dict, checked: dict) -> dict:
+    """The components as embedded: deps, along, values per frame and the rounded frames.
+
+    A component whose frames equal an earlier one's (a step at s_1 and a step at s_2, when both
+    sliders have the same values) is embedded as ``{"same_as": <earlier name>}`` instead of a
+    second copy; the browser reads the earlier one's numbers.
+    """
+    embedded: dict[str, dict] = {}
+    seen: list[tuple[str, list, np.ndarray]] = []
+    for name, spec in frames.items():
+        rounded = np.round(spec["frames"], DECIMALS)
+        grids = [checked[d]["values"].tolist() for d in spec["deps"]]
+        entry = {"deps": spec["deps"], "along": spec["along"],
+                 "size": int(np.prod(rounded.shape[1:], dtype=int))}
+        twin = next((other for other, other_grids, other_frames in seen
+                     if other_grids == grids and other_frames.shape == rounded.shape
+                     and frames[other]["along"] == spec["along"]
+                     and np.array_equal(other_frames, rounded)), None)
+        if twin is None:
+            entry["data"] = _rounded(rounded)
+            seen.append((name, grids, rounded))
+        else:
+            entry["same_as"] = twin
+        embedded[name] = entry
+    return embedded
 
 
 def _start(checked: dict) -> tuple[dict, dict]:

@@ -39,9 +39,10 @@ def neuron_widget(**kwargs):
     h = e.Slider("h", [-1, 0, 0.5, 2], start=0.5)
     components = {"a": (("w", "b"), lambda w, b: sigmoid(w * X + b)),
                   "s": (("w", "b"), lambda w, b: -b / w),
-                  "step": (("b",), lambda b: (X > -b / 10).astype(float))}
+                  "step": (("b",), lambda b: (X > -b / 10).astype(float)),
+                  "step2": (("b",), lambda b: (X > -b / 10).astype(float))}
     series = [e.Series("neuron", [(1, "a")]),
-              e.Series("weighted", [("h", "a"), ("-h", "step"), (0.25, None)]),
+              e.Series("weighted", [("h", "a"), ("-h", "step"), (0.25, None), (2, "step2")]),
               e.Series("squashed", [("h", "a"), ("b", None)], activation="sigmoid")]
     defaults = dict(y_range=(-2, 2), markers=[[(1, "s")]],
                     readouts=[e.Readout("s", [(1, "s")], 2)],
@@ -64,10 +65,11 @@ def tower_widget():
 
 
 def numpy_frames(data: dict) -> dict:
+    components = data["components"]
     return {name: {"deps": c["deps"], "along": c["along"],
-                   "frames": np.array(c["data"]).reshape(-1, *([c["size"]] if c["size"] > 1
-                                                                else []))}
-            for name, c in data["components"].items()}
+                   "frames": np.array(components[c.get("same_as", name)]["data"]).reshape(
+                       -1, *([c["size"]] if c["size"] > 1 else []))}
+            for name, c in components.items()}
 
 
 def reshaped(data: dict, surface: bool) -> dict:
@@ -95,6 +97,20 @@ def test_frames_are_evaluated_for_every_combination_of_a_components_sliders():
     assert data["components"]["step"]["deps"] == ["b"]
     assert len(data["components"]["step"]["data"]) == 5 * X.size
     assert data["components"]["s"]["along"] == "scalar"
+
+
+def test_a_component_equal_to_an_earlier_one_is_embedded_once():
+    s1, s2 = e.Slider("s1", [0.2, 0.5, 0.8], 0.2), e.Slider("s2", [0.2, 0.5, 0.8], 0.8)
+    s3 = e.Slider("s3", [0.1, 0.5, 0.8], 0.8)
+    step = lambda s: (X >= s).astype(float)  # noqa: E731
+    widget = e.curves(X, [s1, s2, s3], {"a1": (("s1",), step), "a2": (("s2",), step),
+                                        "a3": (("s3",), step)},
+                      [e.Series("bump", [(1, "a1"), (-1, "a2"), (0.5, "a3")])], y_range=(-1, 2))
+    components = embedded(widget)["components"]
+    assert components["a2"] == {"deps": ["s2"], "along": "grid", "size": X.size, "same_as": "a1"}
+    assert "data" in components["a3"]  # other values: not the same frames
+    path = re.search(r'class="nnbook-series" d="([^"]+)"', widget.html).group(1)
+    assert path.count("L") == X.size - 1
 
 
 def test_sliders_start_at_the_value_nearest_start():
@@ -218,6 +234,7 @@ def test_scripts_are_valid_javascript(tmp_path):
 @pytest.mark.parametrize("seed", range(4))
 def test_the_browsers_curves_agree_with_numpy(seed):
     data = embedded(neuron_widget())
+    assert "same_as" in data["components"]["step2"]
     rng = np.random.default_rng(seed)
     index = {name: int(rng.integers(len(v))) for name, v in data["values"].items()}
     frames, values = numpy_frames(data), {k: np.array(v) for k, v in data["values"].items()}
