@@ -174,29 +174,36 @@ def approximations(x: Sequence[float], target: Any, panels: Mapping[str, Any], *
 
 
 @_house_style
-def errors(rows: Sequence[Mapping[str, Any]], *, by: str = "n", xlabel: str | None = None,
-           reference: float | None = None, reference_label: str | None = None) -> Figure:
+def errors(rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]], *,
+           by: str = "n", xlabel: str | None = None) -> Figure:
     """The largest and the mean error of a family of approximations, on logarithmic axes.
 
     Serves the chapter's tables of errors: ``rows`` as returned by
     ``universality.approximation_errors`` (``by="n"``, the number of bumps) or
-    ``universality.failure_errors`` (``by="M"``, the number of shifted copies). ``reference``
-    draws a horizontal dashed line (a threshold, say).
+    ``universality.failure_errors`` (``by="M"``, the number of shifted copies). Several
+    families (say, two first-layer weights) can be compared by passing a mapping of label ->
+    rows: each family gets a colour, its largest error a solid line and its mean a dashed one.
     """
-    keys, worst, mean = _rows(rows, by)
-    if np.any(keys <= 0) or np.any(worst <= 0) or np.any(mean <= 0):
-        raise ValueError(f"rows must hold positive {by!r}, 'max' and 'mean' values, for "
-                         "logarithmic axes")
-    fig = _new_figure(5.6, 3.4)
+    families = dict(rows) if isinstance(rows, Mapping) else {"": rows}
+    if not families:
+        raise ValueError("rows must hold at least one family of rows; got an empty mapping")
+    fig = _new_figure(5.8, 3.5)
     ax = fig.add_subplot()
-    ax.plot(keys, worst, marker="o", color=PALETTE[1], label="largest error")
-    ax.plot(keys, mean, marker="s", color=PALETTE[0], label="mean error")
-    if reference is not None:
-        ax.axhline(float(reference), color=INK, linestyle="--", linewidth=1.0,
-                   label=reference_label)
+    ticks: set[float] = set()
+    for i, (label, family) in enumerate(families.items()):
+        keys, worst, mean = _rows(family, by)
+        if np.any(keys <= 0) or np.any(worst <= 0) or np.any(mean <= 0):
+            raise ValueError(f"rows must hold positive {by!r}, 'max' and 'mean' values, for "
+                             "logarithmic axes")
+        suffix = f", {label}" if label else ""
+        colour = (PALETTE[1], PALETTE[0]) if len(families) == 1 else (PALETTE[i],) * 2
+        ax.plot(keys, worst, marker="o", color=colour[0], label="largest error" + suffix)
+        ax.plot(keys, mean, marker="s", color=colour[1], label="mean error" + suffix,
+                linestyle="-" if len(families) == 1 else "--")
+        ticks.update(keys.tolist())
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xticks(keys)
+    ax.set_xticks(sorted(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.set_xlabel(xlabel or f"${by}$")

@@ -22,7 +22,8 @@ def every_figure() -> list[Figure]:
     return [
         up.function_curves(X, {"f": F}, ylabel="$f(x)$", ylim=(0, 1)),
         up.approximations(X, F, {"N = 2": F + 0.1, "N = 5": F - 0.05}),
-        up.errors(ROWS, reference=0.05, reference_label="threshold"),
+        up.errors(ROWS),
+        up.errors({"w = 1": ROWS, "w = 2": ROWS[:2]}),
         up.surfaces(GRID, GRID, {"tower": TOWER}),
         up.activation_panels(np.linspace(-5, 5, 101), {"sigma": expit(np.linspace(-5, 5, 101))}),
         up.failure_window(X, expit(50 * (X - 0.4)), (0.35, 0.45)),
@@ -71,6 +72,16 @@ def test_errors_plots_largest_and_mean_error_against_n_on_log_axes():
     by_m = up.errors([{"M": 1, "max": 0.3, "mean": 0.01}, {"M": 2, "max": 0.1, "mean": 0.005}],
                      by="M")
     assert by_m.axes[0].get_xlabel() == "$M$"
+
+
+def test_errors_compares_families_each_in_its_own_colour():
+    (ax,) = up.errors({"w = 1000": ROWS, "w = 100000": ROWS[:3]}).axes
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == [
+        "largest error, w = 1000", "mean error, w = 1000",
+        "largest error, w = 100000", "mean error, w = 100000"]
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert lines[1].get_linestyle() == "--"
 
 
 def test_surfaces_draws_one_3d_panel_per_surface():
@@ -122,6 +133,7 @@ def test_tower_network_writes_the_output_bias_for_m_inputs():
     (lambda: up.approximations(X, F, {"a": F}, ncols=0), "ncols must be a positive integer"),
     (lambda: up.errors([{"n": 1}]), "rows must be a list of dicts"),
     (lambda: up.errors([]), "rows must hold at least one row"),
+    (lambda: up.errors({}), "rows must hold at least one family"),
     (lambda: up.errors([{"n": 1, "max": 0.0, "mean": 0.1}]), "positive"),
     (lambda: up.surfaces(GRID, GRID, {"t": TOWER[:, :5]}), r"panels\['t'\] must have shape"),
     (lambda: up.failure_window(X, F, (0.5, 0.4)), "window must be an interval"),
