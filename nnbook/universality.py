@@ -22,6 +22,10 @@ returns float64 arrays a figure or a widget can draw. The notation is the book's
   sigma^-1 o f / M whose bumps are shifted by 1/(M N) (:func:`shifted_approximation`,
   :func:`failure_errors`).
 
+* the chapter's problems: n rectified linear units interpolate f piecewise linearly
+  (:class:`ReLUNetwork`, :func:`relu_network`, :func:`relu_errors`), although a ReLU is not a
+  step.
+
 ``activation`` arguments accept an :class:`nnbook.activations.Activation`, a name ("sigmoid",
 "tanh", "sigmoid_like") or any callable z -> s(z), evaluated element-wise on arrays.
 """
@@ -668,3 +672,68 @@ def failure_errors(f, n, ms, w, x=None, activation="sigmoid") -> list[dict]:
                      - target)
         rows.append({"M": int(m), "max": float(gap.max()), "mean": float(gap.mean())})
     return rows
+
+
+# --------------------------------------------------------------------------------------------
+# The chapter's problems: rectified linear units
+
+
+class ReLUNetwork:
+    """One input, one hidden layer of n rectified linear units, one linear output neuron:
+
+        g(x) = f(x_0) + sum_{k=0}^{n-1} c_k max(0, x - x_k),    x_k = k / n,
+
+    hidden unit k has weight 1 and bias -x_k, and its output weight c_k is the change of slope
+    at x_k, c_0 = m_0 and c_k = m_k - m_{k-1}, where m_k = n (f(x_{k+1}) - f(x_k)) is the
+    slope of f's chord on [x_k, x_{k+1}]. So g is the piecewise-linear interpolant of f at the
+    n + 1 knots: it equals f at every knot and is straight between them. Its error on [0, 1]
+    is at most max|f''| / (8 n^2) for a twice-differentiable f, so it falls as n grows.
+
+    A ReLU has no finite limit at +infinity, so it is not a step as the chapter's argument
+    needs; this construction shows that ReLU networks can approximate any continuous function
+    on [0, 1] all the same. Built by :meth:`fit`.
+    """
+
+    def __init__(self, knots, output_weights, output_bias):
+        self.knots = _vector("knots", knots)
+        self.output_weights = _vector("output_weights", output_weights)
+        if len(self.knots) != len(self.output_weights):
+            raise ValueError(f"output_weights must have one entry per knot "
+                             f"({len(self.knots)}); got {len(self.output_weights)}")
+        self.output_bias = _real("output_bias", output_bias)
+
+    @classmethod
+    def fit(cls, f, n) -> ReLUNetwork:
+        """The interpolant of f at the knots k / n, k = 0, ..., n, with n hidden units."""
+        f, n = _function("f", f), _count("n", n)
+        knots = np.arange(n + 1) / n
+        values = _values(f, knots)
+        slopes = np.diff(values) * n                                       # m_0 ... m_{n-1}
+        changes = np.diff(slopes, prepend=0.0)                             # c_0 ... c_{n-1}
+        return cls(knots[:-1], changes, float(values[0]))
+
+    def output(self, x):
+        """g(x) = output_bias + sum_k output_weights_k max(0, x - knots_k), same shape as x."""
+        x = _array("x", x)
+        return self.output_bias + np.maximum(x[..., None] - self.knots, 0.0) @ self.output_weights
+
+    def error(self, f, x=None) -> dict:
+        """max and mean of |output(x) - f(x)| over x (default 2001 points evenly on [0, 1])."""
+        f = _function("f", f)
+        x = _unit_grid(x)
+        gap = np.abs(self.output(x) - _values(f, x))
+        return {"max": float(gap.max()), "mean": float(gap.mean())}
+
+
+def relu_network(f, n) -> ReLUNetwork:
+    """:meth:`ReLUNetwork.fit` (f, n): n rectified linear units interpolating f."""
+    return ReLUNetwork.fit(f, n)
+
+
+def relu_errors(f, ns, x=None) -> list[dict]:
+    """For each n in ``ns``, the error of :func:`relu_network` (f, n): a list of
+    {"n": n, "max": ..., "mean": ...}, falling roughly as 1 / n^2 for a smooth f.
+    """
+    f = _function("f", f)
+    return [{"n": n, **ReLUNetwork.fit(f, n).error(f, x)}
+            for n in (_count("ns entry", n) for n in ns)]

@@ -368,3 +368,40 @@ def test_bad_arguments_raise_clear_errors(call, match):
 
 def expit_(z):
     return 1 / (1 + math.exp(-z))
+
+
+# --------------------------------------------------------------------------------------------
+# ReLU networks (the chapter's problem)
+
+
+def test_relu_network_interpolates_at_the_knots_and_is_straight_between():
+    net = u.relu_network(u.goal, 8)
+    knots = np.arange(9) / 8
+    np.testing.assert_allclose(net.output(knots), u.goal(knots), atol=1e-12)
+    between = np.linspace(knots[2], knots[3], 7)
+    np.testing.assert_allclose(np.diff(net.output(between), 2), 0.0, atol=1e-12)
+
+
+def test_relu_network_is_max_of_zero_units_with_the_slope_changes_as_weights():
+    net = u.relu_network(lambda x: x ** 2, 4)
+    # chords of x^2 at 0, 1/4, 1/2, 3/4, 1 have slopes 1/4, 3/4, 5/4, 7/4: changes 1/4, 1/2, ...
+    np.testing.assert_allclose(net.output_weights, [0.25, 0.5, 0.5, 0.5])
+    np.testing.assert_allclose(net.knots, [0, 0.25, 0.5, 0.75])
+    assert net.output_bias == 0.0
+
+
+def test_relu_errors_fall_like_one_over_n_squared():
+    rows = u.relu_errors(lambda x: np.sin(3 * x), [4, 8, 16, 32])
+    errors = [row["max"] for row in rows]
+    assert all(a > b for a, b in zip(errors, errors[1:]))
+    assert errors[0] / errors[-1] > 40  # 8x more units: about 64x smaller
+    assert errors[-1] <= 9 / (8 * 32 ** 2) + 1e-12  # max|f''| / (8 n^2)
+    goal_rows = u.relu_errors(u.goal, [10, 100])
+    assert goal_rows[1]["max"] < goal_rows[0]["max"] / 10
+
+
+def test_relu_network_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n"):
+        u.relu_network(u.goal, 0)
+    with pytest.raises(ValueError, match="output_weights must have one entry per knot"):
+        u.ReLUNetwork([0.0, 0.5], [1.0], 0.0)

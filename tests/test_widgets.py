@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,11 @@ from nnbook import activations, widgets
 from nnbook.network import Network
 
 NODE = shutil.which("node")
+if NODE is None and os.environ.get("NNBOOK_REQUIRE_NODE"):
+    raise RuntimeError("NNBOOK_REQUIRE_NODE is set but Node.js (`node`) is not installed: the "
+                       "tests that run the widgets' scripts cannot run")
+# Tests that run the pages' scripts need Node.js; CI sets NNBOOK_REQUIRE_NODE so that they
+# never skip there.
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 
 
