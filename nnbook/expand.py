@@ -211,3 +211,88 @@ def _integer(value, name: str) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer; got {value!r}")
     return int(value)
+
+
+# ---- the expanded training set as a stream ----------------------------------------------------
+
+
+class ShiftedStream:
+    """The original's expanded training set, each image and its four one-pixel shifts, made on
+    the fly: mini-batches of shifted images without ever holding the 5 n images.
+
+    Example k (0 <= k < 5 n) is version ``k // n`` of image ``k % n``: version 0 is the image
+    itself and version v >= 1 is ``shift(image, *SHIFTS[v - 1])``, so the stream holds the same
+    5 n examples as :func:`expand` with its defaults (250,000 for the 50,000 training images).
+    :meth:`mini_batches` walks them in any order: a permutation of range(5 n) visits every image
+    in each of its 5 versions exactly once. Chapter 6's networks train on it through
+    :func:`nnbook.convnet.sgd`, which draws a seeded order each epoch.
+
+    Memory: the images given (not copied, if already a float array) and one block of
+    ``chunk`` images at a time. Every pixel of a block is read from its source pixel in one
+    gather (a pixel shifted in from outside the frame reads 0), so a block costs a few numpy
+    calls, not one per image.
+    """
+
+    chunk = 500
+
+    def __init__(self, dataset: Dataset):
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"dataset must be an nnbook.data.Dataset; got {type(dataset).__name__}")
+        self.images, self.side = _images(dataset.images, "dataset.images")
+        self.labels = dataset.labels
+        side, pixels = self.side, self.side * self.side
+        rows, cols = np.divmod(np.arange(pixels), side)
+        sources, valid = [np.arange(pixels)], [np.ones(pixels, self.images.dtype)]
+        for dx, dy in SHIFTS:  # output pixel (r, c) reads input pixel (r - dy, c - dx)
+            r, c = rows - dy, cols - dx
+            inside = (r >= 0) & (r < side) & (c >= 0) & (c < side)
+            sources.append(np.where(inside, r * side + c, 0))
+            valid.append(inside.astype(self.images.dtype))
+        self._sources = np.stack(sources)  # (5, pixels): source pixel of each output pixel
+        self._valid = np.stack(valid)  # (5, pixels): 0 where the pixel comes from outside
+
+    versions = 1 + len(SHIFTS)
+
+    def __len__(self) -> int:
+        return self.versions * len(self.labels)
+
+    def __repr__(self) -> str:
+        return f"ShiftedStream({len(self.labels)} images x {self.versions} versions)"
+
+    def examples(self, indices) -> tuple[np.ndarray, np.ndarray]:
+        """The images (len(indices), pixels) and labels of examples ``indices`` of the stream."""
+        indices = np.asarray(indices)
+        if indices.ndim != 1 or not np.issubdtype(indices.dtype, np.integer):
+            raise ValueError(f"indices must be a 1-D array of integers; got {indices.dtype} "
+                             f"array of shape {indices.shape}")
+        if indices.size and (indices.min() < 0 or indices.max() >= len(self)):
+            raise ValueError(f"indices must lie in 0..{len(self) - 1}; got values from "
+                             f"{indices.min()} to {indices.max()}")
+        out = np.empty((len(indices), self.images.shape[1]), self.images.dtype)
+        return self._gather(indices, out), self.labels[indices % len(self.labels)]
+
+    def _gather(self, indices: np.ndarray, out: np.ndarray) -> np.ndarray:
+        version, image = np.divmod(indices, len(self.labels))
+        pixels = self.images.shape[1]
+        where = self._sources[version]  # (k, pixels)
+        where += (image * pixels)[:, None]
+        np.take(self.images.reshape(-1), where, out=out)
+        out *= self._valid[version]
+        return out
+
+    def mini_batches(self, order, mini_batch_size: int):
+        """Yield (images, labels) for consecutive mini-batches of the examples in ``order``.
+
+        The images of a mini-batch are a view of a block buffer that the next block overwrites:
+        use each mini-batch before asking for the next.
+        """
+        order = np.asarray(order)
+        per_chunk = max(1, self.chunk // mini_batch_size) * mini_batch_size
+        buffer = np.empty((min(per_chunk, len(order)), self.images.shape[1]), self.images.dtype)
+        n = len(self.labels)
+        for start in range(0, len(order), per_chunk):
+            rows = order[start:start + per_chunk]
+            block = self._gather(rows, buffer[:len(rows)])
+            labels = self.labels[rows % n]
+            for k in range(0, len(rows), mini_batch_size):
+                yield block[k:k + mini_batch_size], labels[k:k + mini_batch_size]

@@ -49,6 +49,21 @@ Reading a file without nnbook takes numpy and the standard library only::
 Any zip tool lists the members (``meta.npy``, ``w0.npy``, ...), and each ``.npy`` file is a short
 text header followed by the raw values.
 
+Chapter 6's convolutional networks
+----------------------------------
+:func:`save_convnet` and :func:`load_convnet` store a :class:`nnbook.convnet.Network` the same way
+(an .npz of plain arrays, read with ``allow_pickle=False``, written atomically), under a second
+format name. Its ``meta`` has the keys
+
+* ``"format"``: always ``"nnbook.convnet"``; ``"version"``: 1 (a newer one is refused);
+* ``"layers"``: one object per layer, in order: ``{"kind": "conv", "image_shape": [c, rows, cols],
+  "n_filters", "filter_size", "pool_size", "activation"}``, ``{"kind": "fc", "n_in", "n_out",
+  "activation", "p_dropout"}`` or ``{"kind": "softmax", "n_in", "n_out", "p_dropout"}``;
+* ``"dtype"``, ``"init"`` and ``"dropout"`` (the network's options), and ``"nnbook"``.
+
+and the arrays ``w{i}``, ``b{i}`` of layer i: convolutional weights (n_filters, c, f, f), others
+(n_out, n_in); biases (n_filters,) or (n_out,).
+
 Writing is atomic: the archive is written to a temporary file in the target's folder and renamed
 over the target only when complete, so an interrupted :func:`save` never leaves a half-written
 network under the real name (nor a temporary file behind).
@@ -68,6 +83,7 @@ import numpy as np
 from nnbook import __version__, activations, costs
 from nnbook._files import atomic_write
 from nnbook.network import Network
+from nnbook import convnet
 
 PathLike = Union[str, os.PathLike]
 
@@ -134,15 +150,20 @@ def load(path: PathLike) -> Network:
         that are not finite.
     TypeError : ``path`` is not a path.
     """
+    return _open(path, _read, "save")
+
+
+def _open(path, read, writer: str):
+    """Open the .npz archive at ``path`` without unpickling anything and return ``read(npz, path)``."""
     path = _path(path)
     with open(path, "rb") as fh:  # FileNotFoundError names the file
         magic = fh.read(len(_NPY_MAGIC))
         if magic.startswith(_NPY_MAGIC):
             raise ValueError(f"{path}: is a single .npy array, not an .npz archive written by "
-                             f"nnbook.serialize.save")
+                             f"nnbook.serialize.{writer}")
         if magic[:4] not in _ZIP_MAGIC:
             raise ValueError(f"{path}: is not an .npz (zip) archive; a network file written by "
-                             f"nnbook.serialize.save starts with the zip signature 'PK'")
+                             f"nnbook.serialize.{writer} starts with the zip signature 'PK'")
         fh.seek(0)
         try:
             npz = np.load(fh, allow_pickle=False)
@@ -150,7 +171,7 @@ def load(path: PathLike) -> Network:
             raise ValueError(f"{path}: cannot read the .npz archive ({exc}); the file is "
                              f"truncated or corrupt") from exc
         with npz:
-            return _read(npz, path)
+            return read(npz, path)
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -291,3 +312,138 @@ def _path(path) -> Path:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}")
     return Path(path)
+
+
+# ---- chapter 6's convolutional networks --------------------------------------------------------
+
+CONV_FORMAT = "nnbook.convnet"
+"""The ``format`` field of every file :func:`save_convnet` writes."""
+
+CONV_VERSION = 1
+"""The format version :func:`save_convnet` writes and the newest one :func:`load_convnet` reads."""
+
+
+def _layer_meta(layer) -> dict:
+    if isinstance(layer, convnet.ConvPoolLayer):
+        return {"kind": "conv", "image_shape": list(layer.image_shape),
+                "n_filters": layer.n_filters, "filter_size": layer.filter_size,
+                "pool_size": layer.pool_size, "activation": layer.activation.name}
+    if isinstance(layer, convnet.FullyConnectedLayer):
+        return {"kind": "fc", "n_in": layer.n_in, "n_out": layer.n_out,
+                "activation": layer.activation.name, "p_dropout": layer.p_dropout}
+    return {"kind": "softmax", "n_in": layer.n_in, "n_out": layer.n_out,
+            "p_dropout": layer.p_dropout}
+
+
+def _layer_from_meta(d) -> object:
+    if not isinstance(d, dict):
+        raise ValueError(f"each layer must be a JSON object; got {d!r:.60}")
+    d = dict(d)
+    kind = d.pop("kind", None)
+    cls = {"conv": convnet.ConvPoolLayer, "fc": convnet.FullyConnectedLayer,
+           "softmax": convnet.SoftmaxLayer}.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown layer kind {kind!r}; expected 'conv', 'fc' or 'softmax'")
+    if "image_shape" in d and isinstance(d["image_shape"], list):
+        d["image_shape"] = tuple(d["image_shape"])
+    return cls(**d)
+
+
+def save_convnet(net, path: PathLike) -> Path:
+    """Write the convolutional network ``net`` to ``path`` (format ``"nnbook.convnet"``, described
+    in this module's docstring), atomically. Returns the path.
+
+    Raises TypeError if ``net`` is not a :class:`nnbook.convnet.Network`, ValueError if its
+    parameters are not finite or do not match its layers.
+    """
+    if not isinstance(net, convnet.Network):
+        raise TypeError(f"net must be an nnbook.convnet.Network; got {type(net).__name__}")
+    path = _path(path)
+    meta = {"format": CONV_FORMAT, "version": CONV_VERSION,
+            "layers": [_layer_meta(layer) for layer in net.layers],
+            "dtype": net.dtype.name, "init": net.init, "dropout": net.dropout,
+            "nnbook": __version__}
+    _check_conv_parameters(net, net.weights, net.biases, "net")
+    arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+    for i, (w, b) in enumerate(zip(net.weights, net.biases)):
+        arrays[f"w{i}"], arrays[f"b{i}"] = w, b
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+    return path
+
+
+def load_convnet(path: PathLike):
+    """Read a network written by :func:`save_convnet`: same layers, options and parameters, bit
+    for bit. The file is read with ``allow_pickle=False`` and checked completely first.
+
+    Raises FileNotFoundError if there is no file; ValueError naming the file and the problem
+    for anything else (not an .npz, corrupt, pickled objects, another format, a newer version,
+    a malformed ``meta``, missing or extra arrays, wrong shapes or dtypes, non-finite values).
+    """
+    return _open(path, _read_convnet, "save_convnet")
+
+
+def _read_convnet(npz, path: Path):
+    keys = set(npz.files)
+    if "meta" not in keys:
+        raise ValueError(f"{path}: not an nnbook network file: it has no 'meta' array")
+    raw = _array(npz, "meta", path)
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ValueError(f"{path}: 'meta' must be a 1-D uint8 array of UTF-8 JSON; got "
+                         f"{raw.dtype} of shape {raw.shape}")
+    try:
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: 'meta' is not UTF-8 JSON ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: 'meta' must be a JSON object; got {type(meta).__name__}")
+    if meta.get("format") != CONV_FORMAT:
+        hint = (" (a chapter 1-3 network: use nnbook.serialize.load)"
+                if meta.get("format") == FORMAT else "")
+        raise ValueError(f"{path}: unknown format {meta.get('format')!r}; expected "
+                         f"{CONV_FORMAT!r}{hint}")
+    version = meta.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"{path}: format version must be a positive integer; got {version!r}")
+    if version > CONV_VERSION:
+        raise ValueError(f"{path}: written in format version {version} by a newer nnbook "
+                         f"({meta.get('nnbook', 'unknown version')}); this nnbook ({__version__}) "
+                         f"reads versions up to {CONV_VERSION}. Upgrade nnbook to load it")
+    for key in ("layers", "dtype", "init", "dropout"):
+        if key not in meta:
+            raise ValueError(f"{path}: 'meta' lacks the field {key!r}")
+    if not isinstance(meta["layers"], list) or not meta["layers"]:
+        raise ValueError(f"{path}: 'layers' must be a non-empty list; got {meta['layers']!r:.60}")
+    try:
+        layers = [_layer_from_meta(d) for d in meta["layers"]]
+        net = convnet.Network(layers, rng=0, dtype=np.dtype(meta["dtype"]), init=meta["init"],
+                              dropout=meta["dropout"])
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: cannot build the network it describes: {exc}") from exc
+    count = len(layers)
+    expected = {"meta"} | {f"w{i}" for i in range(count)} | {f"b{i}" for i in range(count)}
+    if missing := sorted(expected - keys):
+        raise ValueError(f"{path}: missing arrays {', '.join(missing)} for {count} layers")
+    if unexpected := sorted(keys - expected):
+        raise ValueError(f"{path}: unexpected arrays {', '.join(unexpected)}; a network of "
+                         f"{count} layers has only meta, w0..w{count - 1} and b0..b{count - 1}")
+    weights = [_array(npz, f"w{i}", path) for i in range(count)]
+    biases = [_array(npz, f"b{i}", path) for i in range(count)]
+    _check_conv_parameters(net, weights, biases, str(path))
+    net.weights = [np.array(w, dtype=net.dtype, order="C") for w in weights]
+    net.biases = [np.array(b, dtype=net.dtype, order="C") for b in biases]
+    return net
+
+
+def _check_conv_parameters(net, weights, biases, where: str) -> None:
+    for i, (layer, w, b) in enumerate(zip(net.layers, weights, biases)):
+        for name, array, shape in ((f"w{i}", w, layer.weight_shape),
+                                   (f"b{i}", b, (layer.weight_shape[0],))):
+            if not isinstance(array, np.ndarray) or array.shape != tuple(shape):
+                got = array.shape if isinstance(array, np.ndarray) else type(array).__name__
+                raise ValueError(f"{where}: {name} must have shape {tuple(shape)} for layer {i}; "
+                                 f"got {got}")
+            if array.dtype.kind != "f" or array.dtype.itemsize != net.dtype.itemsize:
+                raise ValueError(f"{where}: {name} must be {net.dtype.name}; got {array.dtype}")
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"{where}: {name} holds non-finite values (NaN or infinity); "
+                                 f"the network diverged. Train again with a smaller learning rate")
