@@ -157,7 +157,7 @@ def approximations(x: Sequence[float], target: Any, panels: Mapping[str, Any], *
     if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer; got {ncols!r}")
     nrows = -(-n // ncols)
-    fig = _new_figure(2.6 * ncols + 0.6, 2.5 * nrows + 0.4)
+    fig = _new_figure(2.3 * ncols + 0.4, 2.4 * nrows + 0.4)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
     for ax, (title, values) in zip(axes.flat, panels.items()):
         values = _curve(values, x.size, f"panels[{title!r}]")
@@ -348,7 +348,7 @@ def shifted_bumps(x: Sequence[float], target: Any, parts: Sequence[Any], *,
                          f"{type(parts).__name__}")
     parts = [_curve(p, x.size, f"parts[{i}]") for i, p in enumerate(parts)]
     m = len(parts)
-    fig = _new_figure(9.6, 3.1)
+    fig = _new_figure(7.4, 3.0)
     one, each, total = fig.subplots(1, 3, sharey=True)
     for ax, scale in ((one, 1), (each, m), (total, 1)):
         ax.plot(x, target / scale, color=GREY, linestyle="--", linewidth=1.4,
