@@ -22,6 +22,7 @@ One idea per module:
   and cached; computed ahead of a build on every core), in the ``full`` or ``fast`` profile.
 * :mod:`nnbook.claims` -- the registry of the original's reported numbers.
 * :mod:`nnbook.plotting`, :mod:`nnbook.diagrams`, :mod:`nnbook.pages` -- figures and page helpers.
+* :mod:`nnbook.universality_plots` -- chapter 4's figures: approximations, errors, towers in 3-D.
 * :mod:`nnbook.widgets` -- interactive pieces (chapter 3's neuron player and softmax sliders) as
   HTML that plays in the browser from numbers computed when the page is built.
 * :mod:`nnbook.explorer`, :mod:`nnbook.universality_widgets` -- sliders and players over curves and
