@@ -31,7 +31,7 @@ import numpy as np
 
 from nnbook import activations
 from nnbook.data import Dataset
-from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
+from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer, WeightStep
 from nnbook.train import TrainingDiverged, _check_positive_int, _check_rate
 
 __all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "sgd",
@@ -100,6 +100,7 @@ class Network:
             self.weights.append(np.ascontiguousarray(w, dtype=self.dtype))
             self.biases.append(np.ascontiguousarray(b, dtype=self.dtype))
         self._grads = None
+        self._step_rule = None
         self._workspaces: dict[tuple[int, bool], list[dict]] = {}
 
     # ---- description ----------------------------------------------------------------------
@@ -169,9 +170,6 @@ class Network:
         if ws is None:
             ws = [layer.buffers(m, self.dtype, need_input_grad=train and i > 0)
                   for i, layer in enumerate(self.layers)]
-            first = self.layers[0]
-            if isinstance(first, ConvPoolLayer):
-                ws[0]["x"] = np.empty(first.image_shape + (m,), self.dtype)
             if len(self._workspaces) > 8:  # many odd batch sizes: do not hoard memory
                 self._workspaces.clear()
             self._workspaces[key] = ws
@@ -184,8 +182,7 @@ class Network:
         ws = self._workspace(m, train)
         first = self.layers[0]
         if isinstance(first, ConvPoolLayer):
-            a = ws[0]["x"]  # (channels, rows, cols, m): one transposing copy
-            np.copyto(a, x.reshape((m,) + first.image_shape).transpose(1, 2, 3, 0))
+            a = x.reshape((m,) + first.image_shape).transpose(1, 2, 3, 0)  # a strided view
         else:
             a = x.T  # (n_in, m), a view
         inputs = []
@@ -220,11 +217,15 @@ class Network:
             masks.append(mask)
         return masks
 
-    def _backward(self, inputs, ws, labels, scale: float, masks) -> list[np.ndarray]:
-        """Backpropagate from the softmax output; writes scale * dC/dp into the gradient buffers."""
+    def _backward(self, inputs, ws, labels, scale: float, masks, step=None) -> list[np.ndarray]:
+        """Backpropagate from the softmax output; writes scale * dC/dp into the gradient buffers,
+        or, given ``step`` (a :class:`nnbook.layers.WeightStep`), applies the weights' step
+        directly and leaves only the biases' in the buffers."""
         if self._grads is None:
             self._grads = [np.empty_like(p) for p in self.parameters()]
-        grads = self._grads
+        grads = list(self._grads)
+        if step is not None:
+            grads[0::2] = [step] * len(self.layers)
         scale_test = self.dropout == "network3"
         last = len(self.layers) - 1
         g = None
@@ -251,11 +252,11 @@ class Network:
         m = x.shape[0]
         masks = self._draw_masks(m, dropout_rng) if dropout_rng is not None else None
         inputs, ws = self._forward(x, True, masks)
-        grads = self._backward(inputs, ws, labels, eta / m, masks)
-        for p, g in zip(self.parameters(), grads):
-            if decay != 1.0 and p.ndim > 1:
-                p *= decay
-            p -= g
+        if self._step_rule is None or self._step_rule.decay != decay:
+            self._step_rule = WeightStep(self.dtype, decay)
+        grads = self._backward(inputs, ws, labels, eta / m, masks, self._step_rule)
+        for b, g in zip(self.biases, grads[1::2]):
+            b -= g
 
     # ---- public evaluation ----------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from scipy.linalg import get_blas_funcs
 from scipy.special import expit
 
 from nnbook import activations
@@ -78,6 +79,52 @@ def _neuron(activation, name: str = "activation"):
         raise ValueError(f"{name} must be one of nnbook.activations' sigmoid, tanh, relu or "
                          f"identity (the softmax is its own layer, SoftmaxLayer); got {act!r}")
     return act
+
+
+# ---- the weight gradient, or the step itself ------------------------------------------------
+
+
+class WeightStep:
+    """Stands in for a weight-gradient buffer during training: instead of storing the gradient
+    A B^T (A: (n_out, P) errors, B: (n_in, P) inputs), apply w -> decay w - A B^T in place.
+
+    The subtraction is folded into the matrix product (BLAS gemm with beta = 1, writing into w),
+    which saves writing the gradient out and reading it back: at a mini-batch of 10 the weights
+    of a large fully connected layer are touched fewer times, and that is what costs there.
+    (The backward passes scale the output error by eta/m, so A B^T is eta dC/dw.)
+    """
+
+    def __init__(self, dtype, decay: float = 1.0):
+        self.gemm = get_blas_funcs("gemm", dtype=np.dtype(dtype))
+        self.decay = decay
+
+    def apply(self, w2d: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        if self.decay != 1.0:
+            w2d *= self.decay
+        # In BLAS's column-major terms w2d is w^T (n_in, n_out): w^T -> w^T - B A^T.
+        b_op, trans_b = _fortran(b)
+        at_op, trans_at = _fortran(a.T)
+        out = self.gemm(-1.0, b_op, at_op, 1.0, w2d.T, trans_a=trans_b, trans_b=trans_at,
+                        overwrite_c=1)
+        if out.ctypes.data != w2d.ctypes.data:  # BLAS worked on a copy: write it back
+            np.copyto(w2d, out.T)
+
+
+def _fortran(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """(array, trans) with op(array) == x and the array column-major, so BLAS takes it as is."""
+    if x.flags.f_contiguous:
+        return x, 0
+    if x.flags.c_contiguous:
+        return x.T, 1
+    return np.asfortranarray(x), 0
+
+
+def _weight_gradient(gw, w2d: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """dC/dw = A B^T into the buffer ``gw``, or, if ``gw`` is a :class:`WeightStep`, the step."""
+    if isinstance(gw, WeightStep):
+        gw.apply(w2d, a, b)
+    else:
+        np.matmul(a, b.T, out=gw.reshape(w2d.shape))
 
 
 # ---- argument checks --------------------------------------------------------------------------
@@ -191,17 +238,22 @@ class ConvPoolLayer:
     # -- buffers and passes (called by Network) --
 
     def buffers(self, m: int, dtype, need_input_grad: bool) -> dict:
+        """Work buffers for mini-batches of m. A layer that needs no input gradient (the first)
+        orders its columns by pooling phase, see :meth:`forward`."""
         c, rows, cols = self.image_shape
         f, p, k = self.filter_size, self.pool_size, self.n_filters
         oh, ow = rows - f + 1, cols - f + 1
+        h, v = oh // p, ow // p
         ws = {
             "cols": np.empty((c * f * f, oh * ow * m), dtype),
             "z": np.empty((k, oh, ow, m), dtype),
-            "zmax": np.empty((k, oh // p, ow // p, m), dtype),
-            "a": np.empty((k, oh // p, ow // p, m), dtype),
-            "tmp": np.empty((k, oh // p, ow // p, m), dtype),
+            "zmax": np.empty((k, h, v, m), dtype),
+            "a": np.empty((k, h, v, m), dtype),
+            "tmp": np.empty((k, h, v, m), dtype),
             "ties": np.empty((k, oh, ow, m), bool),
         }
+        if not need_input_grad and p > 1:
+            ws["Z"] = np.empty((c, p + f - 1, p + f - 1, h, v, m), dtype)
         if need_input_grad:
             ws["dx"] = np.empty((c, rows, cols, m), dtype)
             ws["dcols"] = np.empty((c * f * f, oh * ow * m), dtype)
@@ -213,14 +265,32 @@ class ConvPoolLayer:
         f, p, k = self.filter_size, self.pool_size, self.n_filters
         m = x.shape[-1]
         oh, ow = rows - f + 1, cols - f + 1
+        h, v = oh // p, ow // p
         s0, s1, s2, s3 = x.strides
-        patches = as_strided(x, shape=(c, f, f, oh, ow, m), strides=(s0, s1, s2, s1, s2, s3),
-                             writeable=False)
-        np.copyto(ws["cols"].reshape(patches.shape), patches)  # im2col: one copy
-        z = ws["z"]
-        np.matmul(w.reshape(k, -1), ws["cols"], out=z.reshape(k, -1))  # (k, oh ow m)
-        zmax = ws["zmax"]
-        views = [z[:, i::p, j::p, :] for i in range(p) for j in range(p)]
+        z, zmax = ws["z"], ws["zmax"]
+        if "Z" in ws:
+            # Columns in pooling-phase order (c, r, s | a, b, u, v, m), output position
+            # (p u + a, p v + b): z comes out as (k, a, b, u, v, m) and the p^2 positions of
+            # every pooling block are p^2 contiguous slabs, so pooling and its backward run
+            # over long contiguous runs. Built in two copies: Z[c, t, q, u, v, m] =
+            # x[c, p u + t, p v + q, m] (t, q < p + f - 1), then cols = Z[c, a + r, b + s].
+            Z = ws["Z"]
+            np.copyto(Z, as_strided(x, shape=Z.shape,
+                                    strides=(s0, s1, s2, p * s1, p * s2, s3), writeable=False))
+            z0, z1, z2, _, _, z5 = Z.strides
+            phased = as_strided(Z, shape=(c, f, f, p, p, h * v * m),
+                                strides=(z0, z1, z2, z1, z2, z5), writeable=False)
+            np.copyto(ws["cols"].reshape(phased.shape), phased)
+            np.matmul(w.reshape(k, -1), ws["cols"], out=z.reshape(k, -1))
+            slabs = z.reshape(k, p * p, -1)
+            views = [slabs[:, j] for j in range(p * p)]
+            zmax = zmax.reshape(k, -1)
+        else:
+            patches = as_strided(x, shape=(c, f, f, oh, ow, m),
+                                 strides=(s0, s1, s2, s1, s2, s3), writeable=False)
+            np.copyto(ws["cols"].reshape(patches.shape), patches)  # im2col: one copy
+            np.matmul(w.reshape(k, -1), ws["cols"], out=z.reshape(k, -1))  # (k, oh ow m)
+            views = [z[:, i::p, j::p, :] for i in range(p) for j in range(p)]
         if len(views) == 1:
             np.copyto(zmax, views[0])
         else:
@@ -228,7 +298,7 @@ class ConvPoolLayer:
             for v in views[2:]:
                 np.maximum(zmax, v, out=zmax)
         a = ws["a"]
-        np.add(zmax, b.reshape(k, 1, 1, 1), out=a)
+        np.add(ws["zmax"], b.reshape(k, 1, 1, 1), out=a)
         _NEURONS[self.activation.name][0](a)
         return a
 
@@ -244,9 +314,18 @@ class ConvPoolLayer:
         np.add.reduce(g.reshape(k, -1), axis=1, out=gb)
         # Max-pooling backward, equation (5) of nnbook.conv: ties share the error equally.
         z, ties, counts = ws["z"], ws["ties"], ws["tmp"]
-        z6, ties6 = z.reshape(k, h, p, v, p, m), ties.reshape(k, h, p, v, p, m)
-        np.equal(z6, ws["zmax"][:, :, None, :, None, :], out=ties6)
-        tv = [ties[:, i::p, j::p, :] for i in range(p) for j in range(p)]
+        if "Z" in ws:  # pooling-phase order: the block's positions are slabs of (k, p^2, -1)
+            z6, ties6 = z.reshape(k, p * p, -1), ties.reshape(k, p * p, -1)
+            zmax6 = ws["zmax"].reshape(k, 1, -1)
+            g, counts = g.reshape(k, -1), counts.reshape(k, -1)
+            tv = [ties6[:, j] for j in range(p * p)]
+            expand = counts.reshape(k, 1, -1)
+        else:
+            z6, ties6 = z.reshape(k, h, p, v, p, m), ties.reshape(k, h, p, v, p, m)
+            zmax6 = ws["zmax"][:, :, None, :, None, :]
+            tv = [ties[:, i::p, j::p, :] for i in range(p) for j in range(p)]
+            expand = counts[:, :, None, :, None, :]
+        np.equal(z6, zmax6, out=ties6)
         if len(tv) == 1:
             counts[...] = 1
         else:
@@ -255,13 +334,14 @@ class ConvPoolLayer:
                 np.add(counts, t, out=counts)
         np.divide(g, counts, out=counts)
         dz = z  # z is not needed any more: its buffer receives dC/dz
-        np.multiply(ties6, counts[:, :, None, :, None, :], out=z6)
+        np.multiply(ties6, expand, out=z6)
         dz2 = dz.reshape(k, -1)
-        np.matmul(dz2, ws["cols"].T, out=gw.reshape(k, -1))  # (2) of nnbook.conv
         if not need_input_grad:
+            _weight_gradient(gw, w.reshape(k, -1), dz2, ws["cols"])  # (2) of nnbook.conv
             return None
         dcols = ws["dcols"]
-        np.matmul(w.reshape(k, -1).T, dz2, out=dcols)  # (3), then col2im:
+        np.matmul(w.reshape(k, -1).T, dz2, out=dcols)  # (3), before w changes
+        _weight_gradient(gw, w.reshape(k, -1), dz2, ws["cols"])  # (2); then col2im:
         dx = ws["dx"]
         dx[...] = 0
         d6 = dcols.reshape(c, f, f, oh, ow, m)
@@ -363,11 +443,12 @@ def _linear_backward(layer, w, x, ws, delta, gw, gb, need_input_grad, mask, scal
         x = ws["xd"]  # the input after dropout
     elif layer.p_dropout and scale_test:
         delta = delta * (1 - layer.p_dropout)  # the test-time network's z = (1 - p) w.x + b
-    np.matmul(delta, x.T, out=gw)  # BP4
     if not need_input_grad:
+        _weight_gradient(gw, w, delta, x)  # BP4
         return None
     dx = ws["dx"]
-    np.matmul(w.T, delta, out=dx)  # BP2 (before the previous layer's f')
+    np.matmul(w.T, delta, out=dx)  # BP2 (before the previous layer's f'), before w changes
+    _weight_gradient(gw, w, delta, x)  # BP4
     if layer.p_dropout and mask is not None:
         dx *= mask  # a dropped input receives no error
     return dx
