@@ -106,7 +106,7 @@ class WeightStep:
         at_op, trans_at = _fortran(a.T)
         out = self.gemm(-1.0, b_op, at_op, 1.0, w2d.T, trans_a=trans_b, trans_b=trans_at,
                         overwrite_c=1)
-        if out.ctypes.data != w2d.ctypes.data:  # BLAS worked on a copy: write it back
+        if not np.may_share_memory(out, w2d):  # BLAS worked on a copy: write it back
             np.copyto(w2d, out.T)
 
 
