@@ -191,24 +191,38 @@ def surface_neuron() -> Widget:
                         interval_ms=250)])
 
 
-def surface_step(axis: str = "x") -> Widget:
-    """A step (w = 1000) in x or in y, at position s."""
+def _direction() -> Slider:
+    return Slider("d", [0, 1], start=0, label="direction", choices=("x", "y"))
+
+
+def _directed_steps(names: dict[str, str]) -> dict:
+    """For each position slider, the step at its position in x (direction d = 0) or in y (d = 1):
+    component ``<name>x`` is (1 - d) times the step in x, ``<name>y`` is d times the step in y.
+    """
+    components = {}
+    for slider, name in names.items():
+        components[f"{name}x"] = (("d", slider), lambda d, s: (1 - d) * u.step(GRID, s, BIG_W))
+        components[f"{name}y"] = (("d", slider), lambda d, s: d * u.step(GRID, s, BIG_W), "y")
+    return components
+
+
+def surface_step() -> Widget:
+    """A step (w = 1000) in x or in y, at position s: a direction switch and a slider."""
     s = Slider("s", POSITIONS, start=0.5)
-    other = "y" if axis == "x" else "x"
     return surface(
-        GRID, GRID, [s], _step_components({"s": "a"}, GRID, along=axis),
-        Surface(f"step in {axis}", [(1, "a")]), z_range=(0, 1),
-        title=f"A step in {axis} (weight 1000 on {axis}, 0 on {other})")
+        GRID, GRID, [_direction(), s], _directed_steps({"s": "a"}),
+        Surface("step", [(1, "ax"), (1, "ay")]), z_range=(0, 1),
+        title="A step in x or in y (weight 1000 on one input, 0 on the other)")
 
 
-def surface_bump(axis: str = "x") -> Widget:
-    """An x-bump (or y-bump) of height h on [s_1, s_2)."""
+def surface_bump() -> Widget:
+    """An x-bump or a y-bump of height h on [s_1, s_2): a direction switch and sliders."""
     s1, s2 = Slider("s1", POSITIONS, 0.3, "s₁"), Slider("s2", POSITIONS, 0.7, "s₂")
     h = Slider("h", np.round(np.arange(0, 1.0001, 0.05), 2), 0.6)
     return surface(
-        GRID, GRID, [s1, s2, h], _step_components({"s1": "a1", "s2": "a2"}, GRID, along=axis),
-        Surface(f"{axis}-bump", [("h", "a1"), ("-h", "a2")]), z_range=(0, 1),
-        title=f"A {axis}-bump of height h")
+        GRID, GRID, [_direction(), s1, s2, h], _directed_steps({"s1": "a1", "s2": "a2"}),
+        Surface("bump", [("h", "a1x"), ("-h", "a2x"), ("h", "a1y"), ("-h", "a2y")]),
+        z_range=(0, 1), title="A bump of height h, in x or in y")
 
 
 def _box_components() -> dict:

@@ -281,7 +281,8 @@ console.log(JSON.stringify(combine(data, index, data.surface, data.x.length * da
 
 def probe_dom(report) -> str:
     text = json.dumps(report).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<html><body><p>page</p><pre id="check-site-probe">{text}</pre></body></html>'
+    return (f'<html><body><p>page</p><pre id="check-site-probe" tabindex="0">{text}</pre>'
+            "</body></html>")
 
 
 def test_check_site_accepts_widgets_that_respond():

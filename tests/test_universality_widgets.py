@@ -41,7 +41,8 @@ def test_every_widget_builds_and_stays_light(build):
     (uw.bump, {"s1": 0.4, "s2": 0.6, "h": 0.6}),
     (uw.two_bumps, {"s1": 0.4, "s2": 0.6, "s3": 0.7, "s4": 0.9, "h1": -1.2, "h2": 0.3}),
     (uw.surface_neuron, {"w1": 8, "b": -5}),
-    (uw.surface_step, {"s": 0.5}),
+    (uw.surface_step, {"d": 0, "s": 0.5}),
+    (uw.surface_bump, {"d": 0, "s1": 0.3, "s2": 0.7, "h": 0.6}),
     (uw.xy_bump, {"h": 0.3}),
     (uw.tower, {"h": 0.3, "b": -0.5}),
     (uw.two_towers, {"w1": 0.7, "w2": 0.5}),
@@ -68,6 +69,25 @@ def test_step_forming_keeps_the_step_at_0_4_while_w_grows():
     assert data["values"]["w"][0] == 8 and data["values"]["w"][-1] == 1000
     assert frames[-1, at - 2] < 1e-4 and frames[-1, at + 2] > 1 - 1e-4  # a step by the end
     assert len(data["players"][0]["steps"]) == len(data["values"]["w"])
+
+
+@needs_node
+def test_the_direction_switch_turns_a_bump_in_x_into_a_bump_in_y():
+    data = embedded(uw.surface_bump())
+    grid = uw.GRID
+    inside = ((grid >= 0.3) & (grid < 0.7)).astype(float)
+    surfaces = []
+    for d in (0, 1):
+        index = {s["name"]: s["index"] for s in data["sliders"]} | {"d": d}
+        program = explorer.MATH_JS + f"""
+var data = {json.dumps(data)}, index = {json.dumps(index)}, n = data.x.length;
+console.log(JSON.stringify(combine(data, index, data.surface, n * n, n)));"""
+        surfaces.append(np.array(run_js(program)).reshape(grid.size, grid.size))
+    away = np.abs(grid - 0.3) > 0.03  # off the edges, where a step is at 1/2
+    away = away & (np.abs(grid - 0.7) > 0.03)
+    expected_x = np.broadcast_to(0.6 * inside, (grid.size, grid.size))  # rows are y
+    np.testing.assert_allclose(surfaces[0][:, away], expected_x[:, away], atol=1e-3)
+    np.testing.assert_allclose(surfaces[1][away, :], expected_x.T[away, :], atol=1e-3)
 
 
 def test_the_tower_player_uses_the_towers_bias():

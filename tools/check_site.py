@@ -344,7 +344,7 @@ def check_page(chromium: str, root: Path, page: Path, base_url: str, log, lock,
 
 def check_widgets(dom: str) -> list[str]:
     """Problems in the widget probe's report, read from the page's dumped DOM."""
-    match = re.search(rf'<pre id="{PROBE_ID}">(.*?)</pre>', dom, re.S)
+    match = re.search(rf'<pre id="{PROBE_ID}"[^>]*>(.*?)</pre>', dom, re.S)
     if not match:
         return ["the widget probe wrote no report (a script error, or the page took longer "
                 "than the virtual time budget)"]
