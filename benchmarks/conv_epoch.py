@@ -21,8 +21,10 @@ eta and the L2 term as weight decay on the weights only, ``torch.set_num_threads
 eager mode (no torch.compile).
 
 With ``--parallel`` it also runs two trainings of each network at once, in two processes, and
-compares their time with one run alone: on a 2-core machine, independent runs (the book's
-repeats, the ensemble) should spread over the cores and take little more than one.
+compares their time with one run alone (each training for at least ``--parallel-seconds``):
+on a 2-core machine, independent runs (the book's repeats, the ensemble) should spread over the
+cores and take little more than one. At the end it projects the training time of the whole
+chapter at the book's settings from the nnbook times (:func:`chapter6_hours`).
 
 FLOPs per example are counted here from the architecture (2 x multiply-adds: forward, the weight
 gradient of every layer, the input gradient of every layer but the first, and one update of each
@@ -413,6 +415,22 @@ def measure_peak(size: int, repeats: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def parallel_slowdown(side: str, network: str, args, timed: dict) -> float:
+    """Wall time of two runs at once (two processes, one per core) over one run alone.
+
+    Each run trains for at least ``args.parallel_seconds`` (more repeats of the same epoch
+    when one epoch of ``args.images`` is shorter, since a short run measures mostly noise); the
+    run alone is repeated right before the pair, so both see the same machine. The ratio of
+    the slower of the pair to the run alone is returned: 1.0 means the second core came free.
+    """
+    per_repeat = statistics.median(timed["seconds"])
+    repeats = max(args.repeats, math.ceil(args.parallel_seconds / per_repeat))
+    alone = run_together([Job(side, network, args.images, repeats, args.threads, 1)])[0]
+    pair = run_together([Job(side, network, args.images, repeats, args.threads, seed)
+                         for seed in (1, 2)])
+    return max(r["wall"] for r in pair) / alone["wall"]
+
+
 def nnbook_engine_missing() -> str | None:
     """Why nnbook's convolutional engine cannot be benchmarked, or None if it can."""
     try:
@@ -544,6 +562,19 @@ def chapter6_hours(seconds_per_epoch: dict[str, float], eval_share: float = 20_0
             "total": sum(hours.values())}
 
 
+def _revision() -> str:
+    """The repository's commit, marked when nnbook/ has uncommitted changes."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "nnbook"],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (head or "unknown") + (" + uncommitted changes in nnbook/" if dirty else "")
+
+
 def _uptime() -> str:
     try:
         return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -564,6 +595,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-nnbook", action="store_true", help="skip nnbook (reference only)")
     parser.add_argument("--parallel", action="store_true",
                         help="also time two runs at once on two cores against one alone")
+    parser.add_argument("--parallel-seconds", type=float, default=3.0,
+                        help="least training time of each run in the --parallel measurement")
     parser.add_argument("--peak-size", type=int, default=2048,
                         help="side of the square float32 matmul that measures the peak")
     args = parser.parse_args(argv)
@@ -585,6 +618,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     print(f"# nnbook convolutional benchmark: {platform.node()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}")
+    print(f"nnbook commit {_revision()}")
     print(f"load before: {_uptime()}")
     print(f"{args.images} images per timed epoch, extrapolated to {EPOCH_IMAGES:,}; mini-batch "
           f"{MINI_BATCH}; float32; median of {args.repeats}; {args.threads} thread(s) per run\n")
@@ -619,9 +653,7 @@ def main(argv: list[str] | None = None) -> dict:
         row = build_row(spec, results.get("nnbook"), results.get("torch"), peak_1)
         if args.parallel and results:
             side = "nnbook" if "nnbook" in results else "torch"
-            pair = run_together([Job(side, name, args.images, args.repeats, args.threads, seed)
-                                 for seed in (1, 2)])
-            row["parallel"] = max(r["wall"] for r in pair) / results[side]["wall"]
+            row["parallel"] = parallel_slowdown(side, name, args, results[side])
             row["parallel_side"] = side
         rows.append(row)
         print(f"  {name}: " + ", ".join(f"{s} {_per_epoch(r):.2f} s/epoch"
