@@ -217,8 +217,11 @@ def _array(npz, key: str, path: Path) -> np.ndarray:
                          f"truncated or corrupt") from exc
 
 
-def _meta(raw: np.ndarray, path: Path) -> dict:
-    """Decode and check the ``meta`` array: format, version, then every field version 1 has."""
+def _header(raw: np.ndarray, path: Path, format: str, newest: int) -> dict:
+    """Decode the ``meta`` array and check its format name and version (at most ``newest``).
+
+    A file of nnbook's other format is refused with the name of the function that reads it.
+    """
     if raw.dtype != np.uint8 or raw.ndim != 1:
         raise ValueError(f"{path}: 'meta' must be a 1-D uint8 array of UTF-8 JSON; got "
                          f"{raw.dtype} of shape {raw.shape}")
@@ -228,15 +231,25 @@ def _meta(raw: np.ndarray, path: Path) -> dict:
         raise ValueError(f"{path}: 'meta' is not UTF-8 JSON ({exc})") from exc
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: 'meta' must be a JSON object; got {type(meta).__name__}")
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path}: unknown format {meta.get('format')!r}; expected {FORMAT!r}")
+    if meta.get("format") != format:
+        readers = {FORMAT: "a chapter 1-3 network: use nnbook.serialize.load",
+                   CONV_FORMAT: "a chapter 6 network: use nnbook.serialize.load_convnet"}
+        hint = f" ({readers[meta['format']]})" if meta.get("format") in readers else ""
+        raise ValueError(f"{path}: unknown format {meta.get('format')!r}; expected "
+                         f"{format!r}{hint}")
     version = meta.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ValueError(f"{path}: format version must be a positive integer; got {version!r}")
-    if version > VERSION:
+    if version > newest:
         raise ValueError(f"{path}: written in format version {version} by a newer nnbook "
                          f"({meta.get('nnbook', 'unknown version')}); this nnbook ({__version__}) "
-                         f"reads versions up to {VERSION}. Upgrade nnbook to load it")
+                         f"reads versions up to {newest}. Upgrade nnbook to load it")
+    return meta
+
+
+def _meta(raw: np.ndarray, path: Path) -> dict:
+    """Decode and check the ``meta`` array: format, version, then every field version 1 has."""
+    meta = _header(raw, path, FORMAT, VERSION)
     for key in ("sizes", "cost", "activation", "output_activation", "dtype"):
         if key not in meta:
             raise ValueError(f"{path}: 'meta' lacks the field {key!r}")
@@ -386,28 +399,7 @@ def _read_convnet(npz, path: Path):
     keys = set(npz.files)
     if "meta" not in keys:
         raise ValueError(f"{path}: not an nnbook network file: it has no 'meta' array")
-    raw = _array(npz, "meta", path)
-    if raw.dtype != np.uint8 or raw.ndim != 1:
-        raise ValueError(f"{path}: 'meta' must be a 1-D uint8 array of UTF-8 JSON; got "
-                         f"{raw.dtype} of shape {raw.shape}")
-    try:
-        meta = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{path}: 'meta' is not UTF-8 JSON ({exc})") from exc
-    if not isinstance(meta, dict):
-        raise ValueError(f"{path}: 'meta' must be a JSON object; got {type(meta).__name__}")
-    if meta.get("format") != CONV_FORMAT:
-        hint = (" (a chapter 1-3 network: use nnbook.serialize.load)"
-                if meta.get("format") == FORMAT else "")
-        raise ValueError(f"{path}: unknown format {meta.get('format')!r}; expected "
-                         f"{CONV_FORMAT!r}{hint}")
-    version = meta.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"{path}: format version must be a positive integer; got {version!r}")
-    if version > CONV_VERSION:
-        raise ValueError(f"{path}: written in format version {version} by a newer nnbook "
-                         f"({meta.get('nnbook', 'unknown version')}); this nnbook ({__version__}) "
-                         f"reads versions up to {CONV_VERSION}. Upgrade nnbook to load it")
+    meta = _header(_array(npz, "meta", path), path, CONV_FORMAT, CONV_VERSION)
     for key in ("layers", "dtype", "init", "dropout"):
         if key not in meta:
             raise ValueError(f"{path}: 'meta' lacks the field {key!r}")

@@ -447,3 +447,12 @@ def test_the_module_documents_its_format():
                  "json.loads", "UTF-8"):
         assert word in doc
     assert serialize.VERSION == 1 and serialize.FORMAT == "nnbook.network"
+
+
+def test_load_names_the_reader_of_a_chapter_6_network(tmp_path):
+    from nnbook.convnet import architecture
+    from nnbook.serialize import save_convnet
+
+    path = save_convnet(architecture("6.1", rng=0), tmp_path / "conv.npz")
+    with pytest.raises(ValueError, match=r"unknown format 'nnbook.convnet'.*load_convnet"):
+        serialize.load(path)
