@@ -18,7 +18,7 @@ import pytest
 from nnbook import explorer as e
 from nnbook.activations import sigmoid
 
-from test_widgets import NODE, needs_node, scripts
+from test_widgets import NODE, assert_valid_javascript, needs_node
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import check_site  # noqa: E402
@@ -223,11 +223,7 @@ def run_js(program: str):
 @needs_node
 def test_scripts_are_valid_javascript(tmp_path):
     for widget in (neuron_widget(), tower_widget()):
-        for i, script in enumerate(scripts(widget)):
-            path = tmp_path / f"{i}.js"
-            path.write_text(script)
-            done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)
-            assert done.returncode == 0, done.stderr
+        assert_valid_javascript(widget, tmp_path)
 
 
 @needs_node

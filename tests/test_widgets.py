@@ -217,14 +217,19 @@ def test_softmax_sliders_reject_bad_z(bad, message):
 # ---------------------------------------------------------------------------------------------
 
 
+def assert_valid_javascript(widget: widgets.Widget, folder) -> None:
+    """Node.js parses every script of the widget (``node --check``)."""
+    for i, script in enumerate(scripts(widget)):
+        path = folder / f"{widget.id}-{i}.js"
+        path.write_text(script)
+        done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
 @needs_node
 def test_scripts_are_valid_javascript(runs, tmp_path):
     for widget in (widgets.neuron_player(runs), widgets.softmax_sliders([1, 2])):
-        for i, script in enumerate(scripts(widget)):
-            path = tmp_path / f"{widget.id}-{i}.js"
-            path.write_text(script)
-            done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)
-            assert done.returncode == 0, done.stderr
+        assert_valid_javascript(widget, tmp_path)
 
 
 @needs_node
