@@ -332,6 +332,10 @@ function combine(data, index, output, n, nx) {
   if (output.activation === "sigmoid") for (i = 0; i < n; i++) out[i] = sigmoid(out[i]);
   return out;
 }
+function fixed(v, digits) {  // toFixed without a minus sign on a zero ("-0.00" is "0.00")
+  var text = v.toFixed(digits);
+  return Number(text) === 0 ? text.replace("-", "") : text;
+}
 function meanDeviation(a, b, points) {
   var total = 0;
   points.forEach(function (i) { total += Math.abs(a[i] - b[i]); });
@@ -353,15 +357,15 @@ function update() {
     inputs[s.name].value = index[s.name];
     var v = data.values[s.name][index[s.name]];
     field("slider-" + s.name).textContent = s.choices ? s.choices[index[s.name]]
-                                                      : v.toFixed(s.digits);
+                                                      : fixed(v, s.digits);
   });
   var drawn = draw();
   data.readouts.forEach(function (r, i) {
-    field("readout-" + i).textContent = combine(data, index, r, 1, 1)[0].toFixed(r.digits);
+    field("readout-" + i).textContent = fixed(combine(data, index, r, 1, 1)[0], r.digits);
   });
   if (data.score) {
     var d = meanDeviation(drawn[data.score.a], drawn[data.score.b], data.score.points);
-    field("score").textContent = d.toFixed(data.score.digits);
+    field("score").textContent = fixed(d, data.score.digits);
     field("verdict").textContent = d < data.score.threshold ? data.score.success : "";
   }
 }
@@ -597,6 +601,12 @@ WIDTH, HEIGHT = 560, 300
 PLOT = {"left": 56, "right": 548, "top": 12, "bottom": 262}
 
 
+def _fixed(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, and no minus sign on a zero ("-0.00" is "0.00")."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
 def _rounded(frames: np.ndarray) -> list[float]:
     return [float(v) for v in np.round(frames.ravel(), DECIMALS)]
 
@@ -694,7 +704,7 @@ def _controls_html(widget_id: str, checked: dict, data: dict, reset: bool) -> st
     for name, s in checked.items():
         slider, value = s["slider"], s["values"][s["index"]]
         label = html.escape(slider.label or name)
-        shown = slider.choices[s["index"]] if slider.choices else f"{value:.{slider.digits}f}"
+        shown = slider.choices[s["index"]] if slider.choices else _fixed(value, slider.digits)
         element = f"{widget_id}-{name}"
         rows.append(f'<label for="{element}">{label}</label>'
                     f'<input id="{element}" type="range" data-slider="{name}" min="0" '
@@ -718,7 +728,7 @@ def _readouts_html(data: dict, frames: dict, values: dict, index: dict,
     for i, r in enumerate(data["readouts"]):
         value = float(combine(r["terms"], None, frames, values, index, ()))
         items.append(f'<span>{html.escape(r["label"])} = '
-                     f'<span data-field="readout-{i}">{value:.{r["digits"]}f}</span></span>')
+                     f'<span data-field="readout-{i}">{_fixed(value, r["digits"])}</span></span>')
     if score_text is not None:
         items.append(score_text)
     return '<div class="nnbook-readouts">' + "".join(items) + "</div>" if items else ""
@@ -843,7 +853,7 @@ def curves(x: Any, sliders: Sequence[Slider], components: Mapping[str, tuple],
         value = float(np.mean(np.abs(drawn[score.a][points] - drawn[score.b][points])))
         verdict = score.success if value < score.threshold else ""
         score_text = (f'<span>{html.escape(score.label)} = <span data-field="score">'
-                      f'{value:.{score.digits}f}</span></span> <span class="nnbook-verdict" '
+                      f'{_fixed(value, score.digits)}</span></span> <span class="nnbook-verdict" '
                       f'data-field="verdict">{html.escape(verdict)}</span>')
     legend = "".join(
         f'<span><span class="nnbook-swatch" style="border-top-color: {s["color"]};'

@@ -338,8 +338,8 @@ def shifted_bumps(x: Sequence[float], target: Any, parts: Sequence[Any], *,
     Serves "Fixing up the step functions": ``parts`` are M weighted outputs, each a row of bumps
     approximating sigma^-1 o f / M, the k-th with its bumps shifted by k / M of a bump's width.
     Left: the first of them scaled by M, a plain approximation of ``target`` with its windows
-    of failure. Middle: the M parts, over target / M. Right: their sum, which follows
-    ``target`` much more closely in the windows.
+    of failure. Middle: the M parts, over target / M. Right: their sum, a staircase with M
+    times as many, M times smaller steps, which follows ``target`` more closely.
     """
     x = _grid(x)
     target = _curve(target, x.size, "target")

@@ -161,7 +161,7 @@ def design(rng=None) -> Widget:
     returns to them.
     """
     rng = np.random.default_rng(rng)
-    starts = np.round(rng.uniform(-1.5, 1.5, 5) / 0.05) * 0.05
+    starts = np.round(rng.uniform(-1.5, 1.5, 5) / 0.05) * 0.05 + 0.0  # + 0.0: no "-0.00"
     components = _unit_bumps(X, ideal=True)
     components["target"] = ((), lambda: u.design_target(np.clip(X, 0, 1)))
     return curves(
@@ -218,11 +218,11 @@ def surface_step() -> Widget:
 def surface_bump() -> Widget:
     """An x-bump or a y-bump of height h on [s_1, s_2): a direction switch and sliders."""
     s1, s2 = Slider("s1", POSITIONS, 0.3, "s₁"), Slider("s2", POSITIONS, 0.7, "s₂")
-    h = Slider("h", np.round(np.arange(0, 1.0001, 0.05), 2), 0.6)
+    h = Slider("h", np.round(np.arange(-1, 1.0001, 0.05), 2), 0.6)
     return surface(
         GRID, GRID, [_direction(), s1, s2, h], _directed_steps({"s1": "a1", "s2": "a2"}),
         Surface("bump", [("h", "a1x"), ("-h", "a2x"), ("h", "a1y"), ("-h", "a2y")]),
-        z_range=(0, 1), title="A bump of height h, in x or in y")
+        z_range=(-1, 1), title="A bump of height h, in x or in y")
 
 
 def _box_components() -> dict:

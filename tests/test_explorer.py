@@ -304,3 +304,18 @@ def test_check_site_reports_widgets_that_do_not_respond(report, message):
 
 def test_check_site_reports_a_missing_probe_report():
     assert "no report" in check_site.check_widgets("<html><body></body></html>")[0]
+
+
+def test_a_zero_is_shown_without_a_minus_sign():
+    s = e.Slider("h", [-0.5, -0.001, 0.5], start=-0.001)
+    widget = e.curves(X, [s], {"a": (("h",), lambda h: h * X)}, [e.Series("s", [("h", "a")])],
+                      y_range=(-1, 1), readouts=[e.Readout("h", [("h", None)], 2)])
+    assert 'data-field="slider-h">0.00<' in widget.html
+    assert 'data-field="readout-0">0.00<' in widget.html
+
+
+@needs_node
+def test_the_browser_shows_a_zero_without_a_minus_sign():
+    program = e.MATH_JS + """
+console.log(JSON.stringify([fixed(-0.001, 2), fixed(-0.0, 1), fixed(-0.5, 2), fixed(0.25, 1)]));"""
+    assert run_js(program) == ["0.00", "0.0", "-0.50", "0.3"]
