@@ -157,6 +157,12 @@ def _thin_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+_STRIDED_BUFFER = 1024
+"""numpy's ufunc buffer size (elements) for col2im's strided additions: numpy 2.x copies strided
+operands through its buffers (default 8192 elements) when their contiguous runs are shorter;
+at or below about the run length it adds them in place, about twice as fast here."""
+
+
 # ---- argument checks --------------------------------------------------------------------------
 
 
@@ -287,6 +293,7 @@ class ConvPoolLayer:
         if need_input_grad:
             ws["dx"] = np.empty((c, rows, cols, m), dtype)
             ws["dcols"] = np.empty((c * f * f, oh * ow * m), dtype)
+            ws["rowsum"] = np.empty((c, f, rows, ow, m), dtype)  # col2im's first stage
         return ws
 
     def forward(self, w, b, x, ws, train: bool, mask=None):
@@ -371,14 +378,30 @@ class ConvPoolLayer:
             return None
         dcols = ws["dcols"]
         np.matmul(w.reshape(k, -1).T, dz2, out=dcols)  # (3), before w changes
-        _weight_gradient(gw, w.reshape(k, -1), dz2, ws["cols"])  # (2); then col2im:
-        dx = ws["dx"]
-        dx[...] = 0
+        _weight_gradient(gw, w.reshape(k, -1), dz2, ws["cols"])  # (2)
+        # col2im, dx[c, i + r, j + s] += dcols[(c, r, s), (i, j)], in two stages of f window
+        # additions each, first over r (rows), then over s (columns):
+        #     rowsum[c, s, p, j] = sum_r dcols[(c, r, s), (p - r, j)]
+        #     dx[c, p, q]        = sum_s rowsum[c, s, p, q - s]
+        # The first stage adds whole (oh, ow, m) blocks, contiguous runs of oh * ow * m numbers
+        # instead of ow * m; the second stage is f additions of (rows, ow, m) windows. With
+        # numpy's ufunc buffer set small (_STRIDED_BUFFER) the strided operands are not copied
+        # through its buffers: 225 -> 112 us per step for CP40's input gradient at m = 10.
+        rowsum, dx = ws["rowsum"], ws["dx"]
         d6 = dcols.reshape(c, f, f, oh, ow, m)
-        for r in range(f):
+        buffer_size = np.getbufsize()
+        np.setbufsize(_STRIDED_BUFFER)
+        try:
+            rowsum[...] = 0
+            for r in range(f):
+                window = rowsum[:, :, r:r + oh]
+                np.add(window, d6[:, r], out=window)
+            dx[...] = 0
             for s in range(f):
-                window = dx[:, r:r + oh, s:s + ow, :]
-                np.add(window, d6[:, r, s], out=window)
+                window = dx[:, :, s:s + ow]
+                np.add(window, rowsum[:, s], out=window)
+        finally:
+            np.setbufsize(buffer_size)
         return dx
 
 
