@@ -312,6 +312,7 @@ class ConvPoolLayer:
             "a": np.empty((k, h, v, m), dtype),
             "tmp": np.empty((k, h, v, m), dtype),
             "ties": np.empty((k, oh, ow, m), bool),
+            "nties": np.empty((k, h, v, m), np.uint8 if p * p < 256 else np.int32),
         }
         if not need_input_grad and p > 1:
             ws["Z"] = np.empty((c, p + f - 1, p + f - 1, h, v, m), dtype)
@@ -389,12 +390,14 @@ class ConvPoolLayer:
             expand = counts[:, :, None, :, None, :]
         np.equal(z6, zmax6, out=ties6)
         if len(tv) == 1:
-            counts[...] = 1
-        else:
-            np.add(tv[0], tv[1], out=counts, dtype=counts.dtype)
+            counts[...] = g
+        else:  # t of (5), counted in bytes (the bool masks viewed as 0/1) and cast once
+            nties = ws["nties"].reshape(counts.shape)
+            tv = [t.view(np.uint8) for t in tv]
+            np.add(tv[0], tv[1], out=nties)
             for t in tv[2:]:
-                np.add(counts, t, out=counts)
-        np.divide(g, counts, out=counts)
+                np.add(nties, t, out=nties)
+            np.divide(g, nties, out=counts)
         dz = z  # z is not needed any more: its buffer receives dC/dz
         np.multiply(ties6, expand, out=z6)
         dz2 = dz.reshape(k, -1)
