@@ -41,6 +41,8 @@ INITS = ("fan_in", "network3")
 DROPOUTS = ("inverted", "network3")
 L2S = ("chapter3", "network3")
 _EVAL_BATCH = 250  # examples per forward pass when evaluating
+_MASK_BLOCK_STEPS = 100  # dropout masks are drawn for up to this many steps at once,
+_MASK_BLOCK_ENTRIES = 1 << 18  # and at most this many mask entries (1 MB of float32)
 
 
 def _choice(name: str, value, allowed) -> str:
@@ -102,6 +104,7 @@ class Network:
         self._grads = None
         self._step_rule = None
         self._workspaces: dict[tuple[int, bool], list[dict]] = {}
+        self._mask_block = None  # dropout masks drawn ahead, see _draw_masks
 
     # ---- description ----------------------------------------------------------------------
 
@@ -200,22 +203,42 @@ class Network:
 
     def _draw_masks(self, m: int, rng: np.random.Generator) -> list | None:
         """Fresh dropout masks for one step: (n_in, m) per layer with p_dropout > 0, else None.
-        A kept input's entry is 1/(1 - p) ("inverted") or 1 ("network3"), a dropped one's 0."""
+        A kept input's entry is 1/(1 - p) ("inverted") or 1 ("network3"), a dropped one's 0.
+
+        An input is dropped when 16 random bits from ``rng``, read as an integer in
+        [0, 2^16), fall below round(p 2^16): p is rounded to a multiple of 2^-16 (0.5 is
+        exact). Masks are drawn for a block of steps at once, one call to the generator for the
+        whole block instead of three numpy calls per layer and step, and handed out one step at
+        a time; a new block is drawn when it runs out or when ``rng`` or m changes, so the
+        masks are a function of the seed, fresh for every step and every layer.
+        """
         if not any(layer.p_dropout for layer in self.layers):
             return None
-        ws = self._workspace(m, True)
-        masks = []
-        for layer, w in zip(self.layers, ws):
+        block = self._mask_block
+        if block is None or block["rng"] is not rng or block["m"] != m or block["next"] == len(
+                block["masks"][0]):
+            block = self._mask_block = self._new_mask_block(m, rng)
+        step = block["next"]
+        block["next"] += 1
+        masks = iter(block["masks"])
+        return [next(masks)[step] if layer.p_dropout else None for layer in self.layers]
+
+    def _new_mask_block(self, m: int, rng: np.random.Generator) -> dict:
+        sizes = [layer.input_size * m for layer in self.layers if layer.p_dropout]
+        steps = max(1, min(_MASK_BLOCK_STEPS, _MASK_BLOCK_ENTRIES // sum(sizes)))
+        total = steps * sum(sizes)
+        bits = rng.bit_generator.random_raw(-(-total // 4)).view(np.uint16)  # 4 per 64 bits
+        masks, start = [], 0
+        for layer in self.layers:
             if not layer.p_dropout:
-                masks.append(None)
                 continue
-            mask = w["mask"]
-            rng.random(out=mask, dtype=self.dtype)
-            np.greater_equal(mask, layer.p_dropout, out=mask)
-            if self.dropout == "inverted":
-                mask *= 1 / (1 - layer.p_dropout)
-            masks.append(mask)
-        return masks
+            shape = (steps, layer.input_size, m)
+            u = bits[start:start + math.prod(shape)].reshape(shape)
+            start += u.size
+            keep = np.greater_equal(u, min(round(layer.p_dropout * 65536), 65535))
+            scale = 1 / (1 - layer.p_dropout) if self.dropout == "inverted" else 1
+            masks.append(np.multiply(keep, self.dtype.type(scale), dtype=self.dtype))
+        return {"rng": rng, "m": m, "next": 0, "masks": masks}
 
     def _backward(self, inputs, ws, labels, scale: float, masks, step=None) -> list[np.ndarray]:
         """Backpropagate from the softmax output; writes scale * dC/dp into the gradient buffers,

@@ -153,6 +153,21 @@ def test_dropout_masks_are_fresh_for_every_layer_and_step():
     assert 0.4 < (first[0] == 0).mean() < 0.6
 
 
+def test_dropout_masks_drawn_in_blocks_are_seeded_fresh_and_have_the_right_rate():
+    def draws(seed, steps=250):  # crosses the boundaries of the blocks drawn ahead
+        net = Network([FullyConnectedLayer(20, 20, p_dropout=0.3), SoftmaxLayer(20, 10)], rng=0)
+        rng = np.random.default_rng(seed)
+        return [net._draw_masks(10, rng)[0].copy() for _ in range(steps)]
+
+    a, b = draws(5), draws(5)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert len({x.tobytes() for x in a}) == len(a)  # a fresh mask at every step
+    masks = np.stack(a)
+    assert set(np.unique(masks)) == {0.0, np.float32(1 / 0.7)}
+    assert abs((masks == 0).mean() - 0.3) < 0.01
+    assert not np.array_equal(draws(6)[0], a[0])
+
+
 # ---- training -----------------------------------------------------------------------------------
 
 
