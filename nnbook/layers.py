@@ -122,6 +122,10 @@ _LONG_BLOCK = 1000
 """WeightStep splits a weight gradient into column blocks only when each block still sums over
 at least this many columns (short blocks gain nothing and cost calls)."""
 
+_LONG_ROWS = 32
+"""WeightStep updates a weight matrix in row blocks, with the decay folded into the product,
+when each block still has at least this many rows of weights."""
+
 _STRIDED_BUFFER = 1024
 """numpy's ufunc buffer size (elements) for col2im's strided additions: numpy 2.x copies strided
 operands through its buffers (default 8192 elements) when their contiguous runs are shorter;
@@ -146,9 +150,14 @@ class WeightStep:
         self.decay = decay
 
     def apply(self, w2d: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        rows, inner = w2d.shape
+        columns = a.shape[1]
+        if w2d.size * columns <= SMALL_PRODUCT or (
+                w2d.flags.c_contiguous and SMALL_PRODUCT // (inner * columns) >= _LONG_ROWS):
+            self._small_rows(w2d, a, b)
+            return
         if self.decay != 1.0:
             w2d *= self.decay
-        columns = a.shape[1]
         block = SMALL_PRODUCT // w2d.size
         if block >= _LONG_BLOCK and columns > block:
             # A few weights summed over many columns (the first conv layer: 20 x 25 weights,
@@ -169,6 +178,27 @@ class WeightStep:
                         overwrite_c=1)
         if not np.may_share_memory(out, w2d):  # BLAS worked on a copy: write it back
             np.copyto(w2d, out.T)
+
+
+    def _small_rows(self, w2d: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """w -> decay w - A B^T in blocks of rows of w, each at most :data:`SMALL_PRODUCT`
+        multiply-adds, with the decay as gemm's beta.
+
+        A fully connected layer's step at a mini-batch of 10 (w 1000 x 1000, A B^T of rank 10):
+        OpenBLAS's small-matrix kernels scale each block of w by beta as they add to it, in one
+        pass over the weights, where the packed path (and a separate ``w *= decay``) sweeps
+        the whole matrix twice: 303 -> 250 us for the 1000 x 1000 layer. B is copied
+        column-major once (n_in x m numbers), the layout these kernels take fastest.
+        """
+        rows, inner = w2d.shape
+        step = max(1, SMALL_PRODUCT // (inner * a.shape[1]))
+        b_op = np.asfortranarray(b)  # (n_in, P), column-major
+        for i in range(0, rows, step):
+            # In BLAS's column-major terms the block w2d[i:i+step] is w^T: w^T -> beta w^T - B A^T.
+            wt = w2d[i:i + step].T
+            out = self.gemm(-1.0, b_op, a[i:i + step].T, self.decay, wt, overwrite_c=1)
+            if not np.may_share_memory(out, wt):  # BLAS worked on a copy: write it back
+                np.copyto(wt, out)
 
 
 def _fortran(x: np.ndarray) -> tuple[np.ndarray, int]:

@@ -234,6 +234,20 @@ def test_one_step_matches_the_gradient_and_both_l2_conventions():
         sgd(net, data, 1, 10, eta, 50.0, rng=0, l2="network3")
 
 
+@pytest.mark.parametrize("shape, columns", [((1000, 200), 10), ((300, 1000), 10),
+                                            ((40, 500), 640), ((10, 100), 10)])
+def test_the_weight_step_is_decay_w_minus_a_b_transpose_in_every_blocking(shape, columns):
+    """WeightStep.apply blocks the product in several ways (rows with the decay as gemm's beta,
+    columns of the sum, or one call); each must give w -> decay w - A B^T."""
+    from nnbook.layers import WeightStep
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal(shape)
+    a, b = rng.standard_normal((shape[0], columns)), rng.standard_normal((shape[1], columns))
+    expected = 0.9 * w - a @ b.T
+    WeightStep(np.float64, 0.9).apply(w, a, b)
+    np.testing.assert_allclose(w, expected, rtol=1e-10, atol=1e-10)
+
+
 @pytest.mark.parametrize("kw, match", [
     ({"epochs": -1}, "epochs must be a non-negative integer; got -1"),
     ({"mini_batch_size": 0}, "mini_batch_size must be a positive integer; got 0"),
