@@ -109,6 +109,8 @@ def _thin_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.matmul(a, b, out=out)
     if rows >= cols:
         step = max(1, SMALL_PRODUCT // (inner * cols))
+        if not b.flags.c_contiguous:  # column-major b: see _SMALL_ROWS
+            step = min(step, _SMALL_ROWS)
         for i in range(0, rows, step):
             np.matmul(a[i:i + step], b, out=out[i:i + step])
     else:
@@ -117,6 +119,11 @@ def _thin_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
             np.matmul(a, b[:, j:j + step], out=out[:, j:j + step])
     return out
 
+
+_SMALL_ROWS = 100
+"""Row blocks of :func:`_thin_matmul` have at most this many rows: with a column-major right
+operand, OpenBLAS leaves its small-matrix kernels for blocks of more than 100 rows here (the
+640 -> 1000 layer's w x: 141 us in blocks of 100 rows, 287 us in blocks of 156)."""
 
 _LONG_BLOCK = 1000
 """WeightStep splits a weight gradient into column blocks only when each block still sums over
@@ -510,20 +517,29 @@ class FullyConnectedLayer:
         return self.n_in * self.n_out, self.n_in * self.n_out
 
     def buffers(self, m: int, dtype, need_input_grad: bool) -> dict:
-        ws = {"z": np.empty((self.n_out, m), dtype), "tmp": np.empty((self.n_out, m), dtype)}
+        ws = {"z": np.empty((self.n_out, m), dtype), "tmp": np.empty((self.n_out, m), dtype),
+              "xd": np.empty((self.n_in, m), dtype, order="F")}  # the input, column-major
         if self.p_dropout:
-            ws["xd"] = np.empty((self.n_in, m), dtype)
             ws["mask"] = np.empty((self.n_in, m), dtype)
         if need_input_grad:
             ws["dx"] = np.empty((self.n_in, m), dtype)
         return ws
 
     def _input(self, x, ws, train: bool, mask):
-        """The layer's input after dropout: x * mask (training) or x itself."""
+        """The layer's input after dropout, x * mask (training) or x itself, column-major.
+
+        The products w x and (in the step) w - delta x^T run 1.3-1.4x faster in OpenBLAS's
+        small-matrix kernels with x stored column by column, one example's inputs contiguous
+        (1000 x 1000 weights at m = 10: w x 307 -> 216 us): x is copied into that layout, the
+        same copy as the dropout multiply when there is one.
+        """
         if train and self.p_dropout:
             np.multiply(x, mask, out=ws["xd"])
             return ws["xd"]
-        return x
+        if x.flags.f_contiguous:
+            return x
+        np.copyto(ws["xd"], x)
+        return ws["xd"]
 
     def _weighted_input(self, w, b, x, ws, train: bool, mask, scale_test: bool):
         x = self._input(x, ws, train, mask)
@@ -550,9 +566,9 @@ class FullyConnectedLayer:
 
 def _linear_backward(layer, w, x, ws, delta, gw, gb, need_input_grad, mask, scale_test):
     np.add.reduce(delta, axis=1, out=gb)  # BP3
-    if layer.p_dropout and mask is not None:
-        x = ws["xd"]  # the input after dropout
-    elif layer.p_dropout and scale_test:
+    if (layer.p_dropout and mask is not None) or not x.flags.f_contiguous:
+        x = ws["xd"]  # the input after dropout, column-major (see _input)
+    if layer.p_dropout and mask is None and scale_test:
         delta = delta * (1 - layer.p_dropout)  # the test-time network's z = (1 - p) w.x + b
     if not need_input_grad:
         _weight_gradient(gw, w, delta, x)  # BP4
