@@ -47,12 +47,11 @@ BUMP_EDGES = np.linspace(0.0, 1.0, 6)  # five bumps of width 0.2
 BIG_W = 1000.0  # the weight that makes a neuron a step
 
 
-def _step_components(names: dict[str, str], grid: np.ndarray = X, along: str = "x") -> dict:
+def _step_components(names: dict[str, str]) -> dict:
     """A component per slider: the step at that slider's position (and the position itself)."""
     components = {}
     for slider, component in names.items():
-        spec = ((slider,), lambda s: u.step(grid, s, BIG_W))
-        components[component] = spec + (("y",) if along == "y" else ())
+        components[component] = ((slider,), lambda s: u.step(X, s, BIG_W))
         components[f"{component}_at"] = ((slider,), lambda s: s)
     return components
 
