@@ -189,6 +189,23 @@ def test_gradients_with_dropout_masks_match_finite_differences(dropout):
     assert np.all(gw[:, dropped_everywhere] == 0)
 
 
+@pytest.mark.parametrize("act", [activations.sigmoid, activations.relu])
+def test_a_pooled_conv_layer_after_another_has_exact_gradients(act):
+    # The second layer needs its input gradient: it pools a phase-ordered copy of z and routes
+    # the error back to position order (CP40's path), unlike the first.
+    net = Network([ConvPoolLayer((2, 11, 11), 3, 2, 2, act),
+                   ConvPoolLayer((3, 5, 5), 4, 2, 2, act),
+                   SoftmaxLayer(16, 3)], rng=3, dtype=np.float64)
+    rng = np.random.default_rng(4)
+    for q in net.parameters():
+        q += 0.3 * rng.standard_normal(q.shape)
+    x, y = rng.random((3, 2 * 11 * 11)), rng.integers(0, 3, 3)
+    assert "zp" in net._workspace(3, True)[1]
+    analytic = net.gradient(x, y)
+    assert relative_error(analytic, numeric_gradient(net, x, y)) < 1e-6
+    assert max(np.abs(a).max() for a in analytic[:2]) > 1e-3  # reaches the first layer
+
+
 def test_gradient_of_a_conv_layer_over_blank_tied_blocks_is_exact():
     # A blank image gives the second conv layer identical patches (sigmoid(b) everywhere), so
     # each of its pooling blocks is a four-way tie; the error must be counted once, not four times.
