@@ -30,6 +30,7 @@ from scipy.linalg import get_blas_funcs
 
 from nnbook import activations
 from nnbook.conv import conv_output_shape
+from nnbook.train import _check_fraction, _check_positive_int
 
 
 # ---- neurons, in place ------------------------------------------------------------------------
@@ -228,21 +229,9 @@ def _weight_gradient(gw, w2d: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
 # ---- argument checks --------------------------------------------------------------------------
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
 def _probability(value) -> float:
-    try:
-        p = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"p_dropout must be a number in [0, 1); got {value!r}") from None
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"p_dropout must be a number in [0, 1) (the probability of dropping "
-                         f"each input of the layer); got {value!r}")
-    return p
+    return _check_fraction("p_dropout", value, "the probability of dropping each input of "
+                                               "the layer")
 
 
 # ---- the layers ---------------------------------------------------------------------------------
@@ -282,9 +271,9 @@ class ConvPoolLayer:
             raise ValueError(f"image_shape must be (channels, rows, cols), three positive "
                              f"integers such as (1, 28, 28); got {shape!r}")
         object.__setattr__(self, "image_shape", tuple(int(n) for n in shape))
-        object.__setattr__(self, "n_filters", _positive_int("n_filters", self.n_filters))
-        object.__setattr__(self, "filter_size", _positive_int("filter_size", self.filter_size))
-        object.__setattr__(self, "pool_size", _positive_int("pool_size", self.pool_size))
+        object.__setattr__(self, "n_filters", _check_positive_int("n_filters", self.n_filters))
+        object.__setattr__(self, "filter_size", _check_positive_int("filter_size", self.filter_size))
+        object.__setattr__(self, "pool_size", _check_positive_int("pool_size", self.pool_size))
         object.__setattr__(self, "activation", _neuron(self.activation))
         if _probability(self.p_dropout) != 0:
             raise ValueError(f"p_dropout must be 0 for a ConvPoolLayer; got {self.p_dropout!r}. "
@@ -512,8 +501,8 @@ class FullyConnectedLayer:
     kind = "fc"
 
     def __post_init__(self):
-        object.__setattr__(self, "n_in", _positive_int("n_in", self.n_in))
-        object.__setattr__(self, "n_out", _positive_int("n_out", self.n_out))
+        object.__setattr__(self, "n_in", _check_positive_int("n_in", self.n_in))
+        object.__setattr__(self, "n_out", _check_positive_int("n_out", self.n_out))
         object.__setattr__(self, "activation", _neuron(self.activation))
         object.__setattr__(self, "p_dropout", _probability(self.p_dropout))
 
@@ -620,8 +609,8 @@ class SoftmaxLayer:
     activation = activations.softmax
 
     def __post_init__(self):
-        object.__setattr__(self, "n_in", _positive_int("n_in", self.n_in))
-        object.__setattr__(self, "n_out", _positive_int("n_out", self.n_out))
+        object.__setattr__(self, "n_in", _check_positive_int("n_in", self.n_in))
+        object.__setattr__(self, "n_out", _check_positive_int("n_out", self.n_out))
         object.__setattr__(self, "p_dropout", _probability(self.p_dropout))
 
     input_size = FullyConnectedLayer.input_size
