@@ -32,7 +32,8 @@ import numpy as np
 from nnbook import activations
 from nnbook.data import Dataset
 from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer, WeightStep
-from nnbook.train import TrainingDiverged, _check_positive_int, _check_rate
+from nnbook.checks import check_positive_int, check_rate
+from nnbook.train import TrainingDiverged
 
 __all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "sgd",
            "ConvHistory", "ensemble_predict", "architecture", "ARCHITECTURES"]
@@ -320,14 +321,14 @@ class Network:
         x = self._images(images)
         y = self._labels(labels, len(x))
         _choice("l2", l2, L2S)
-        lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+        lmbda = check_rate("lmbda", lmbda, allow_zero=True)
         internal = self._masks(masks, len(x))
         with np.errstate(divide="ignore"):
             _, ws = self._forward(x, internal is not None, internal)
             a = ws[-1]["z"]
             cost = float(-np.mean(np.log(a[y, np.arange(len(y))].astype(np.float64))))
         if lmbda:
-            n = len(x) if n is None else _check_positive_int("n", n)
+            n = len(x) if n is None else check_positive_int("n", n)
             factor = lmbda / (2 * n) * (len(x) if l2 == "network3" else 1)
             cost += factor * sum(float(np.sum(w.astype(np.float64) ** 2)) for w in self.weights)
         return cost
@@ -536,10 +537,10 @@ def sgd(net: Network, training_data, epochs: int, mini_batch_size: int, eta: flo
     """
     if not isinstance(net, Network):
         raise ValueError(f"net must be an nnbook.convnet.Network; got {type(net).__name__}")
-    epochs = _check_positive_int("epochs", epochs, allow_zero=True)
-    mini_batch_size = _check_positive_int("mini_batch_size", mini_batch_size)
-    eta = _check_rate("eta", eta, allow_zero=False)
-    lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+    epochs = check_positive_int("epochs", epochs, allow_zero=True)
+    mini_batch_size = check_positive_int("mini_batch_size", mini_batch_size)
+    eta = check_rate("eta", eta, allow_zero=False)
+    lmbda = check_rate("lmbda", lmbda, allow_zero=True)
     l2 = _choice("l2", l2, L2S)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise ValueError(f"shuffle must be True or False; got {shuffle!r}")

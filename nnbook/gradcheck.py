@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from nnbook import regularizers
-from nnbook.train import _check_positive_int, _check_rate
+from nnbook.checks import check_positive_int, check_rate
 
 
 # ---- argument checks --------------------------------------------------------------------------
@@ -52,11 +52,11 @@ def _require_float64(net) -> None:
 
 def _options(lmbda, n, h=None, regularization="L2"):
     regularizers.get(regularization)
-    lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+    lmbda = check_rate("lmbda", lmbda, allow_zero=True)
     if n is not None:
-        n = _check_positive_int("n", n)
+        n = check_positive_int("n", n)
     if h is not None:
-        h = _check_rate("h", h, allow_zero=False)
+        h = check_rate("h", h, allow_zero=False)
     return lmbda, n, h
 
 

@@ -37,7 +37,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from nnbook.activations import sigmoid
-from nnbook.train import TrainingDiverged, _check_positive_int, _check_rate
+from nnbook.checks import check_positive_int, check_rate
+from nnbook.train import TrainingDiverged
 
 
 # ---- the speed of learning of each layer -------------------------------------------------------
@@ -83,7 +84,7 @@ def neuron_gradients(net, x, y, k: int | None = 6) -> list[np.ndarray]:
     gradients = _hidden_bias_gradients(net, x, y)
     if k is None:
         return gradients
-    k = _check_positive_int("k", k)
+    k = check_positive_int("k", k)
     smallest = min(net.sizes[1:-1])
     if k > smallest:
         raise ValueError(f"k must be at most {smallest}, the size of the smallest hidden layer of "
@@ -113,9 +114,9 @@ def training_speeds(net, x, y, steps: int, eta: float, lmbda: float = 0.0) -> np
     TrainingDiverged
         If the parameters stop being finite numbers; a smaller ``eta`` helps.
     """
-    steps = _check_positive_int("steps", steps, allow_zero=True)
-    eta = _check_rate("eta", eta, allow_zero=False)
-    lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+    steps = check_positive_int("steps", steps, allow_zero=True)
+    eta = check_rate("eta", eta, allow_zero=False)
+    lmbda = check_rate("lmbda", lmbda, allow_zero=True)
     x = net._inputs(x)
     y = net._targets(y, x.shape[0])  # one-hot once, not once per step
     if len(net.sizes) < 3:
@@ -213,8 +214,8 @@ def random_chain_products(depth: int, n_draws: int, rng=None) -> np.ndarray:
     a typical factor is well below 1/4, and the products shrink geometrically as ``depth`` grows:
     the vanishing gradient problem. Returns a float64 array of shape (n_draws,).
     """
-    depth = _check_positive_int("depth", depth)
-    n_draws = _check_positive_int("n_draws", n_draws)
+    depth = check_positive_int("depth", depth)
+    n_draws = check_positive_int("n_draws", n_draws)
     rng = np.random.default_rng(rng)
     w = rng.standard_normal((n_draws, depth + 1))
     b = rng.standard_normal((n_draws, depth + 1))
@@ -335,6 +336,6 @@ def identity_parameters(w1: float = 0.01) -> IdentityParameters:
     neuron is therefore an identity "up to rescaling by a weight factor" and a constant, which
     in a network the next neuron's bias takes up.
     """
-    w1 = _check_rate("w1", w1, allow_zero=False)
+    w1 = check_rate("w1", w1, allow_zero=False)
     w2 = 4.0 / w1
     return IdentityParameters(w1=w1, b=-w1 / 2.0, w2=w2, offset=0.5 - w2 / 2.0)

@@ -30,7 +30,7 @@ from scipy.linalg import get_blas_funcs
 
 from nnbook import activations
 from nnbook.conv import conv_output_shape
-from nnbook.train import _check_fraction, _check_positive_int
+from nnbook.checks import check_fraction, check_positive_int
 
 
 # ---- neurons, in place ------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def _weight_gradient(gw, w2d: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
 
 
 def _probability(value) -> float:
-    return _check_fraction("p_dropout", value, "the probability of dropping each input of "
+    return check_fraction("p_dropout", value, "the probability of dropping each input of "
                                                "the layer")
 
 
@@ -271,9 +271,9 @@ class ConvPoolLayer:
             raise ValueError(f"image_shape must be (channels, rows, cols), three positive "
                              f"integers such as (1, 28, 28); got {shape!r}")
         object.__setattr__(self, "image_shape", tuple(int(n) for n in shape))
-        object.__setattr__(self, "n_filters", _check_positive_int("n_filters", self.n_filters))
-        object.__setattr__(self, "filter_size", _check_positive_int("filter_size", self.filter_size))
-        object.__setattr__(self, "pool_size", _check_positive_int("pool_size", self.pool_size))
+        object.__setattr__(self, "n_filters", check_positive_int("n_filters", self.n_filters))
+        object.__setattr__(self, "filter_size", check_positive_int("filter_size", self.filter_size))
+        object.__setattr__(self, "pool_size", check_positive_int("pool_size", self.pool_size))
         object.__setattr__(self, "activation", _neuron(self.activation))
         if _probability(self.p_dropout) != 0:
             raise ValueError(f"p_dropout must be 0 for a ConvPoolLayer; got {self.p_dropout!r}. "
@@ -501,8 +501,8 @@ class FullyConnectedLayer:
     kind = "fc"
 
     def __post_init__(self):
-        object.__setattr__(self, "n_in", _check_positive_int("n_in", self.n_in))
-        object.__setattr__(self, "n_out", _check_positive_int("n_out", self.n_out))
+        object.__setattr__(self, "n_in", check_positive_int("n_in", self.n_in))
+        object.__setattr__(self, "n_out", check_positive_int("n_out", self.n_out))
         object.__setattr__(self, "activation", _neuron(self.activation))
         object.__setattr__(self, "p_dropout", _probability(self.p_dropout))
 
@@ -609,8 +609,8 @@ class SoftmaxLayer:
     activation = activations.softmax
 
     def __post_init__(self):
-        object.__setattr__(self, "n_in", _check_positive_int("n_in", self.n_in))
-        object.__setattr__(self, "n_out", _check_positive_int("n_out", self.n_out))
+        object.__setattr__(self, "n_in", check_positive_int("n_in", self.n_in))
+        object.__setattr__(self, "n_out", check_positive_int("n_out", self.n_out))
         object.__setattr__(self, "p_dropout", _probability(self.p_dropout))
 
     input_size = FullyConnectedLayer.input_size

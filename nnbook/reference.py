@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.train import _check_rate
+from nnbook.checks import check_rate
 
 
 def backprop_per_example(net, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -68,7 +68,7 @@ def update_mini_batch_per_example(net, x, y, eta: float) -> None:
     w -> w - eta dC/dw and b -> b - eta dC/db, exactly as
     :meth:`~nnbook.network.Network.update_mini_batch` without regularisation.
     """
-    eta = _check_rate("eta", eta, allow_zero=False)
+    eta = check_rate("eta", eta, allow_zero=False)
     nabla_b, nabla_w = backprop_per_example(net, x, y)
     for w, b, nw, nb in zip(net.weights, net.biases, nabla_w, nabla_b):
         w -= eta * nw

@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from nnbook.gradcheck import _partial
 from nnbook.network import Network
 from nnbook.reference import backprop_per_example
-from nnbook.train import _check_positive_int
+from nnbook.checks import check_positive_int
 
 _clock = time.perf_counter  # the clock time_call reads (a fake one in the tests)
 _MIN_MEASUREMENT = 0.02  # seconds: shorter measurements are mostly clock resolution and noise
@@ -65,7 +65,7 @@ def time_call(fn: Callable[[], object], *, repeat: int = 5, number: int | None =
     """
     if not callable(fn):
         raise ValueError(f"fn must be callable with no arguments; got {fn!r}")
-    repeat = _check_positive_int("repeat", repeat)
+    repeat = check_positive_int("repeat", repeat)
     times = []
     if number is None:
         number = 1
@@ -78,7 +78,7 @@ def time_call(fn: Callable[[], object], *, repeat: int = 5, number: int | None =
             number = max(2 * number, math.ceil(estimate))
         times.append(elapsed)
     else:
-        number = _check_positive_int("number", number)
+        number = check_positive_int("number", number)
     while len(times) < repeat:
         times.append(_measure(fn, number))
     return min(times) / number
@@ -130,9 +130,9 @@ def gradient_cost(sizes_list, *, m: int = 10, sample: int = 50, repeat: int = 3,
     takes about a second.
     """
     sizes_list = _sizes_list(sizes_list)
-    m = _check_positive_int("m", m)
-    sample = _check_positive_int("sample", sample)
-    repeat = _check_positive_int("repeat", repeat)
+    m = check_positive_int("m", m)
+    sample = check_positive_int("sample", sample)
+    repeat = check_positive_int("repeat", repeat)
     rng = np.random.default_rng(rng)
     with one_blas_thread():
         return [_gradient_cost_row(sizes, m, sample, repeat, rng) for sizes in sizes_list]
@@ -218,8 +218,8 @@ def minibatch_speedup(sizes, batch_sizes, *, repeat: int = 3, rng=None) -> list[
     if isinstance(batch_sizes, (str, bytes)) or not isinstance(batch_sizes, Sequence) or not batch_sizes:
         raise ValueError(f"batch_sizes must be a non-empty list of mini-batch sizes such as "
                          f"[1, 10, 100]; got {batch_sizes!r}")
-    batch_sizes = [_check_positive_int("batch_sizes entries", m) for m in batch_sizes]
-    repeat = _check_positive_int("repeat", repeat)
+    batch_sizes = [check_positive_int("batch_sizes entries", m) for m in batch_sizes]
+    repeat = check_positive_int("repeat", repeat)
     rng = np.random.default_rng(rng)
     net = Network(sizes, rng=rng, dtype=np.float64)
     rows = []

@@ -12,12 +12,12 @@ Chapter 3's additions are options of :func:`sgd`: L1 instead of L2 regularizatio
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from nnbook import regularizers
+from nnbook.checks import check_fraction, check_patience, check_positive_int, check_rate
 from nnbook.schedules import EarlyStopping, HalvingSchedule
 
 
@@ -67,44 +67,6 @@ class History:
     @classmethod
     def from_dict(cls, d: dict) -> "History":
         return cls(**d)
-
-
-def _check_positive_int(name: str, value, allow_zero: bool = False) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if allow_zero else 1):
-        kind = "a non-negative" if allow_zero else "a positive"
-        raise ValueError(f"{name} must be {kind} integer; got {value!r}")
-    return int(value)
-
-
-def _check_rate(name: str, value, allow_zero: bool) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}; got {value!r}")
-    return v
-
-
-def _check_fraction(name: str, value, what: str) -> float:
-    """A number in [0, 1): momentum's mu, dropout's probability."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [0, 1); got {value!r}") from None
-    if not 0.0 <= v < 1.0:  # also refuses NaN
-        raise ValueError(f"{name} must be a number in [0, 1) ({what}); got {value!r}")
-    return v
-
-
-def _check_patience(name: str, value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be None or a positive integer (a number of epochs "
-                         f"without improvement); got {value!r}")
-    return int(value)
 
 
 def dropout_masks(net, m: int, p: float, rng) -> list[np.ndarray]:
@@ -194,16 +156,16 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     History
     """
     x, y = _split(training_data, "training_data")
-    epochs = _check_positive_int("epochs", epochs, allow_zero=True)
-    mini_batch_size = _check_positive_int("mini_batch_size", mini_batch_size)
-    eta = _check_rate("eta", eta, allow_zero=False)
-    lmbda = _check_rate("lmbda", lmbda, allow_zero=True)
+    epochs = check_positive_int("epochs", epochs, allow_zero=True)
+    mini_batch_size = check_positive_int("mini_batch_size", mini_batch_size)
+    eta = check_rate("eta", eta, allow_zero=False)
+    lmbda = check_rate("lmbda", lmbda, allow_zero=True)
     regularizers.get(regularization)
-    mu = _check_fraction("mu", mu, "mu >= 1 lets the velocity grow without bound")
-    dropout = _check_fraction("dropout", dropout, "the probability of dropping a hidden neuron")
-    early_stopping = _check_patience("early_stopping", early_stopping)
-    schedule = _check_patience("schedule", schedule)
-    eta_floor = _check_rate("eta_floor", eta_floor, allow_zero=False)
+    mu = check_fraction("mu", mu, "mu >= 1 lets the velocity grow without bound")
+    dropout = check_fraction("dropout", dropout, "the probability of dropping a hidden neuron")
+    early_stopping = check_patience("early_stopping", early_stopping)
+    schedule = check_patience("schedule", schedule)
+    eta_floor = check_rate("eta_floor", eta_floor, allow_zero=False)
     if eta_floor > 1:
         raise ValueError(f"eta_floor must be a fraction of the starting eta, in (0, 1]; got {eta_floor!r}")
     if dropout and len(net.sizes) < 3:
