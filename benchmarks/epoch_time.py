@@ -5,7 +5,7 @@
 Times one epoch of mini-batch SGD (50,000 MNIST images, mini-batch 10, float32) for each network
 of chapter 1, the way the book trains them, and reports the median over ``--epochs`` epochs.
 With ``--reference`` it also times the per-example form the original's ``network.py`` uses (one
-column vector at a time inside each mini-batch, :mod:`nnbook.reference`), for comparison; that
+column vector at a time inside each mini-batch, :mod:`nnbook.studies.reference`), for comparison; that
 form is kept for measurements like this one and never used for training.
 Set one BLAS thread, as ``python -m nnbook precompute`` does for its workers: at mini-batch 10 the
 work is bound by per-call overhead and a second thread does not help.
@@ -21,7 +21,7 @@ import numpy as np
 
 from nnbook.data import load_mnist, one_hot
 from nnbook.network import Network
-from nnbook.reference import update_mini_batch_per_example
+from nnbook.studies.reference import update_mini_batch_per_example
 from nnbook.train import sgd
 
 NETWORKS = {"ch1 [784, 30, 10]": [784, 30, 10], "ch1 [784, 100, 10]": [784, 100, 10]}
@@ -29,7 +29,7 @@ NETWORKS = {"ch1 [784, 30, 10]": [784, 30, 10], "ch1 [784, 100, 10]": [784, 100,
 
 def reference_epoch(net: Network, x: np.ndarray, y: np.ndarray, eta: float, m: int, rng) -> None:
     """One epoch as the original's network.py runs it: shuffled mini-batches of ``m`` examples,
-    each gradient computed one example at a time (:func:`nnbook.reference.update_mini_batch_per_example`)."""
+    each gradient computed one example at a time (:func:`nnbook.studies.reference.update_mini_batch_per_example`)."""
     order = rng.permutation(len(x))
     for k in range(0, len(x), m):
         batch = order[k:k + m]

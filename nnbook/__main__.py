@@ -45,7 +45,7 @@ def main(argv=None) -> int:
         print(fetch_mnist(progress=True))
         return 0
 
-    from nnbook import experiments, precompute
+    from nnbook.runs import experiments, precompute
 
     names = sorted(experiments.CATALOGUE)
     if args.experiments:

@@ -16,7 +16,7 @@ one, so every function here that takes differences refuses a network that is not
 
 Each partial derivative in (*) costs two forward passes over the data. A network with P
 parameters therefore needs 2P forward passes for its gradient, against roughly the cost of two
-for backpropagation: that is the chapter's argument, and :mod:`nnbook.speed` measures it.
+for backpropagation: that is the chapter's argument, and :mod:`nnbook.studies.speed` measures it.
 
 Comparisons use the *relative* error ||a - b|| / (||a|| + ||b||): a gradient whose entries are all
 around 1e-6 (a saturated layer, say) would pass any absolute test, right or wrong, while the

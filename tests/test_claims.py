@@ -2,7 +2,7 @@
 
 import pytest
 
-from nnbook import claims, experiments
+from nnbook.runs import claims, experiments
 
 
 def test_every_claim_is_well_formed():

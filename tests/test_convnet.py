@@ -12,7 +12,7 @@ from nnbook.convnet import (ARCHITECTURES, ConvHistory, ConvPoolLayer, FullyConn
                             Network, SoftmaxLayer, architecture, ensemble_predict, sgd)
 from nnbook.data import Dataset
 from nnbook.expand import SHIFTS, ShiftedStream, shift
-from nnbook.serialize import load, load_convnet, save, save_convnet
+from nnbook.runs.serialize import load, load_convnet, save, save_convnet
 from nnbook.train import TrainingDiverged
 
 
@@ -399,7 +399,7 @@ def test_a_newer_or_tampered_file_is_refused(tmp_path):
     with pytest.raises(ValueError, match="pool_size=5 must divide"):
         load_convnet(write("layers.npz", layers=[dict(meta["layers"][0], pool_size=5),
                                                  meta["layers"][1]]))
-    with pytest.raises(ValueError, match="unknown format 'nnbook.network'.*use nnbook.serialize.load"):
+    with pytest.raises(ValueError, match="unknown format 'nnbook.network'.*use nnbook.runs.serialize.load"):
         load_convnet(write("other.npz", format="nnbook.network"))
     with pytest.raises(ValueError, match="unknown format 'nnbook.convnet'"):
         load(path)  # the chapter 1-3 reader refuses it too, and is unchanged
@@ -442,7 +442,7 @@ def test_ensemble_votes_by_plurality_and_breaks_ties_toward_the_smallest_digit()
 
 @pytest.mark.slow
 def test_a_short_run_on_real_mnist_beats_a_fully_connected_network(mnist):
-    from nnbook.speed import one_blas_thread
+    from nnbook.studies.speed import one_blas_thread
     train, validation = mnist.training[:8000], mnist.validation[:2000]
     with one_blas_thread():
         conv = architecture("6.4", rng=2)

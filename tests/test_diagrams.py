@@ -1,4 +1,4 @@
-"""Tests for nnbook.diagrams: what each diagram draws, its house style, and its argument checks."""
+"""Tests for nnbook.figures.diagrams: what each diagram draws, its house style, and its argument checks."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, PathPatch
 from matplotlib.text import Text
 
-from nnbook import diagrams
-from nnbook.plotting import PALETTE
+from nnbook.figures import diagrams
+from nnbook.figures.plots import PALETTE
 
 
 def parts(fig: Figure, kind: type) -> list:

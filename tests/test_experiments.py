@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from nnbook import experiments, precompute, profile
-from nnbook.experiments import Experiment
+from nnbook.runs import experiments, precompute, profile
+from nnbook.runs.experiments import Experiment
 
 pytestmark = pytest.mark.usefixtures("mnist_dir")
 

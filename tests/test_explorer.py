@@ -1,7 +1,7 @@
-"""Tests for nnbook.explorer: curves and surfaces over frames computed by the build.
+"""Tests for nnbook.widgets.explorer: curves and surfaces over frames computed by the build.
 
 The browser's arithmetic (``MATH_JS``) is run with Node.js and compared with
-:func:`nnbook.explorer.combine`, the numpy twin that also draws the starting state.
+:func:`nnbook.widgets.explorer.combine`, the numpy twin that also draws the starting state.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnbook import explorer as e
+from nnbook.widgets import explorer as e
 from nnbook.activations import sigmoid
 
 from test_widgets import NODE, assert_valid_javascript, needs_node

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnbook.gradcheck import numerical_gradient
-from nnbook.gradients import (centred_biases, chain_gradient, identity_neuron, identity_parameters,
+from nnbook.studies.gradients import (centred_biases, chain_gradient, identity_neuron, identity_parameters,
                               layer_speeds, max_width, neuron_gradients, random_chain_products,
                               training_speeds, wide_interval, width)
 from nnbook.network import Network

@@ -1,4 +1,4 @@
-"""Tests for nnbook.plotting: what each figure draws, its house style, and its argument checks."""
+"""Tests for nnbook.figures.plots: what each figure draws, its house style, and its argument checks."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy.special import expit, softmax
 
-from nnbook import plotting
-from nnbook.speed import fit_power_law
+from nnbook.figures import plots as plotting
+from nnbook.studies.speed import fit_power_law
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def images() -> np.ndarray:
     return np.random.default_rng(0).uniform(0.0, 1.0, size=(12, 784))
 
 
-# Rows shaped like those of nnbook.speed.minibatch_speedup and nnbook.speed.gradient_cost.
+# Rows shaped like those of nnbook.studies.speed.minibatch_speedup and nnbook.studies.speed.gradient_cost.
 SPEEDUP_ROWS = [{"mini_batch_size": m, "speedup": s}
                 for m, s in [(1, 0.9), (2, 3.1), (10, 9.6), (100, 14.1), (1000, 14.7)]]
 COST_ROWS = [{"sizes": [n, n // 4, 10], "parameters": p,
@@ -674,7 +674,7 @@ def test_neuron_gradients_rejects_malformed_gradients(neurons, message):
 
 
 def test_interval_width_plots_the_widths_given_and_marks_the_widest_point():
-    from nnbook import gradients
+    from nnbook.studies import gradients
 
     ws = np.linspace(0.0, 30.0, 301)
     widths = gradients.width(ws)

@@ -5,7 +5,7 @@ import pytest
 
 from nnbook import activations
 from nnbook.network import Network
-from nnbook.reference import backprop_per_example, update_mini_batch_per_example
+from nnbook.studies.reference import backprop_per_example, update_mini_batch_per_example
 
 # (cost, hidden neurons, output neurons; None: the default output for the cost)
 CASES = [

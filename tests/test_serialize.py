@@ -8,9 +8,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from nnbook import activations, serialize
+from nnbook import activations
+from nnbook.runs import serialize
 from nnbook.network import Network
-from nnbook.serialize import load, save
+from nnbook.runs.serialize import load, save
 
 
 def trained(sizes, cost="quadratic", activation="sigmoid", dtype=np.float64, seed=0):
@@ -451,7 +452,7 @@ def test_the_module_documents_its_format():
 
 def test_load_names_the_reader_of_a_chapter_6_network(tmp_path):
     from nnbook.convnet import architecture
-    from nnbook.serialize import save_convnet
+    from nnbook.runs.serialize import save_convnet
 
     path = save_convnet(architecture("6.1", rng=0), tmp_path / "conv.npz")
     with pytest.raises(ValueError, match=r"unknown format 'nnbook.convnet'.*load_convnet"):

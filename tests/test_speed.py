@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from nnbook import speed
+from nnbook.studies import speed
 from nnbook.network import Network
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnbook import universality as u
+from nnbook.studies import universality as u
 from nnbook.activations import sigmoid
 
 X = np.linspace(0, 1, 2001)

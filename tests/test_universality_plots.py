@@ -1,4 +1,4 @@
-"""Tests for nnbook.universality_plots: what each chapter 4 figure draws, and its argument checks."""
+"""Tests for nnbook.figures.universality: what each chapter 4 figure draws, and its argument checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy.special import expit
 
-from nnbook import universality_plots as up
+from nnbook.figures import universality as up
 
 X = np.linspace(0.0, 1.0, 201)
 F = 0.2 + 0.4 * X**2 + 0.3 * X * np.sin(15 * X) + 0.05 * np.cos(50 * X)

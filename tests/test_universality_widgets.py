@@ -1,8 +1,8 @@
-"""Tests for nnbook.universality_widgets: chapter 4's interactive figures.
+"""Tests for nnbook.widgets.universality: chapter 4's interactive figures.
 
 The design challenge's score is computed in the reader's browser; here Node.js runs the page's
 own arithmetic on the embedded data and the result is compared with
-:func:`nnbook.universality.design_score`.
+:func:`nnbook.studies.universality.design_score`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import json
 import numpy as np
 import pytest
 
-from nnbook import claims, explorer
-from nnbook import universality as u
-from nnbook import universality_widgets as uw
+from nnbook.runs import claims
+from nnbook.widgets import explorer
+from nnbook.studies import universality as u
+from nnbook.widgets import universality as uw
 
 from test_explorer import embedded, numpy_frames, run_js
 from test_widgets import needs_node

@@ -1,4 +1,4 @@
-"""Tests for nnbook.widgets: the HTML carries the data it was given, shows the right starting
+"""Tests for nnbook.widgets.chapter3: the HTML carries the data it was given, shows the right starting
 state without a script, gives every widget its own ids, and rejects bad input. Where Node.js
 is installed, the widgets' scripts are also checked for syntax and the browser's softmax is
 compared with numpy's."""
@@ -15,7 +15,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from nnbook import activations, widgets
+from nnbook import activations
+from nnbook.widgets import chapter3 as widgets
 from nnbook.network import Network
 
 NODE = shutil.which("node")

@@ -1,7 +1,7 @@
-"""Chapter 4's interactive figures: the constructions of :mod:`nnbook.universality` on sliders.
+"""Chapter 4's interactive figures: the constructions of :mod:`nnbook.studies.universality` on sliders.
 
-Each function returns a :class:`nnbook.widgets.Widget` built with :mod:`nnbook.explorer`: every
-curve and surface is computed here, by :mod:`nnbook.universality`, for every position of the
+Each function returns a :class:`nnbook.widgets.chapter3.Widget` built with :mod:`nnbook.widgets.explorer`: every
+curve and surface is computed here, by :mod:`nnbook.studies.universality`, for every position of the
 sliders it depends on; the browser adds them up with the output weights the reader chooses.
 The starting values are the original's where it gives them (a neuron with w = 8, b = -4; steps
 at 0.4 and 0.6; a tower with h = 0.3, b = -0.5; ...).
@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook import universality as u
-from nnbook.explorer import Player, Readout, Score, Series, Slider, Surface, curves, surface
-from nnbook.widgets import Widget
+from nnbook.studies import universality as u
+from nnbook.widgets.explorer import Player, Readout, Score, Series, Slider, Surface, curves, surface
+from nnbook.widgets.chapter3 import Widget
 
 __all__ = ["neuron", "step_forming", "step_position", "two_steps", "bump", "two_bumps",
            "five_bumps", "design", "surface_neuron", "surface_step", "surface_bump",
@@ -152,10 +152,10 @@ def five_bumps() -> Widget:
 def design(rng=None) -> Widget:
     """The design challenge: five bump heights against sigma^-1 o f, scored in the browser.
 
-    The score is :func:`nnbook.universality.design_score`: the mean of
+    The score is :func:`nnbook.studies.universality.design_score`: the mean of
     |sigma^-1(f(x)) - h_{floor(5x)}| over x = 0, 0.01, ..., 0.99 (the first 100 points of
     :data:`X`), with ideal bumps, computed in the browser from the embedded curves;
-    below :data:`nnbook.universality.DESIGN_THRESHOLD` the page says so. The heights start at
+    below :data:`nnbook.studies.universality.DESIGN_THRESHOLD` the page says so. The heights start at
     random multiples of 0.05 in [-1.5, 1.5] drawn from ``rng`` (a seed or Generator); Reset
     returns to them.
     """

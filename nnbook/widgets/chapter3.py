@@ -23,7 +23,7 @@ What the HTML promises:
   that id) and looks only inside them, and its styles apply only to its own classes.
 - **Light and dark themes.** No background of its own: text and axes use ``currentColor``,
   lines the theme's variables where it has them, data the colour-blind-safe
-  :data:`nnbook.plotting.PALETTE`. On paper the widgets are hidden; the page's static figures
+  :data:`nnbook.figures.plots.PALETTE`. On paper the widgets are hidden; the page's static figures
   show the same runs.
 """
 
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from nnbook.activations import softmax as _softmax
-from nnbook.plotting import PALETTE
+from nnbook.figures.plots import PALETTE
 
 __all__ = ["Widget", "neuron_player", "softmax_sliders"]
 

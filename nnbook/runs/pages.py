@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook import profile as profiles
+from nnbook.runs import profile as profiles
 
 try:  # pragma: no cover - which branch runs depends on the environment
     from myst_nb import glue as _myst_glue

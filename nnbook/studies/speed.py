@@ -10,7 +10,7 @@ seconds with the sizes its docstring suggests. Two measurements:
   parameter*, so their time grows like P^2. :func:`fit_power_law` fits those exponents.
 * :func:`minibatch_speedup` -- the matrix form of backprop (:meth:`nnbook.network.Network.backprop`,
   the whole mini-batch in one product per layer) versus the original's loop over examples
-  (:func:`nnbook.reference.backprop_per_example`), the comparison of chapter 2's last problem.
+  (:func:`nnbook.studies.reference.backprop_per_example`), the comparison of chapter 2's last problem.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from nnbook.gradcheck import _partial
 from nnbook.network import Network
-from nnbook.reference import backprop_per_example
+from nnbook.studies.reference import backprop_per_example
 from nnbook.checks import check_positive_int
 
 _clock = time.perf_counter  # the clock time_call reads (a fake one in the tests)
@@ -205,7 +205,7 @@ def minibatch_speedup(sizes, batch_sizes, *, repeat: int = 3, rng=None) -> list[
     For each m in ``batch_sizes``, a mini-batch of m random examples for one float64 sigmoid
     network of shape ``sizes`` (drawn from ``rng``) is timed through
     :meth:`~nnbook.network.Network.backprop` (one matrix product per layer for the whole batch)
-    and :func:`nnbook.reference.backprop_per_example` (a loop over the m examples, as in the
+    and :func:`nnbook.studies.reference.backprop_per_example` (a loop over the m examples, as in the
     original's ``network.py``). Rows::
 
         {"mini_batch_size": m, "matrix_seconds": ..., "per_example_seconds": ...,

@@ -81,7 +81,7 @@ from typing import Union
 import numpy as np
 
 from nnbook import __version__, activations, costs
-from nnbook._files import atomic_write
+from nnbook.runs.files import atomic_write
 from nnbook.network import Network
 from nnbook import convnet
 
@@ -160,10 +160,10 @@ def _open(path, read, writer: str):
         magic = fh.read(len(_NPY_MAGIC))
         if magic.startswith(_NPY_MAGIC):
             raise ValueError(f"{path}: is a single .npy array, not an .npz archive written by "
-                             f"nnbook.serialize.{writer}")
+                             f"nnbook.runs.serialize.{writer}")
         if magic[:4] not in _ZIP_MAGIC:
             raise ValueError(f"{path}: is not an .npz (zip) archive; a network file written by "
-                             f"nnbook.serialize.{writer} starts with the zip signature 'PK'")
+                             f"nnbook.runs.serialize.{writer} starts with the zip signature 'PK'")
         fh.seek(0)
         try:
             npz = np.load(fh, allow_pickle=False)
@@ -232,8 +232,8 @@ def _header(raw: np.ndarray, path: Path, format: str, newest: int) -> dict:
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: 'meta' must be a JSON object; got {type(meta).__name__}")
     if meta.get("format") != format:
-        readers = {FORMAT: "a chapter 1-3 network: use nnbook.serialize.load",
-                   CONV_FORMAT: "a chapter 6 network: use nnbook.serialize.load_convnet"}
+        readers = {FORMAT: "a chapter 1-3 network: use nnbook.runs.serialize.load",
+                   CONV_FORMAT: "a chapter 6 network: use nnbook.runs.serialize.load_convnet"}
         hint = f" ({readers[meta['format']]})" if meta.get("format") in readers else ""
         raise ValueError(f"{path}: unknown format {meta.get('format')!r}; expected "
                          f"{format!r}{hint}")

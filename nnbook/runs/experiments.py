@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from nnbook import baselines, profile as profiles, serialize, speed
-from nnbook._files import atomic_write
-from nnbook.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
+from nnbook.runs import profile as profiles, serialize
+from nnbook.studies import baselines, speed
+from nnbook.runs.files import atomic_write
+from nnbook.runs.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
 from nnbook.network import Network
 from nnbook.train import History, sgd
 
@@ -50,7 +51,7 @@ class Run:
         return self.metrics["accuracy"]
 
     def network(self) -> Network:
-        """The trained network, as stored when the run finished (:mod:`nnbook.serialize`)."""
+        """The trained network, as stored when the run finished (:mod:`nnbook.runs.serialize`)."""
         saved = self.path.with_suffix(".npz") if self.path is not None else None
         if saved is None or not saved.is_file():
             raise ValueError(f"run {self.experiment} #{self.repeat} has no stored network "
@@ -92,7 +93,7 @@ def cache_dir() -> Path:
 def source_hash() -> str:
     """A SHA-256 over every ``.py`` file of the nnbook package: any code change changes it."""
     h = hashlib.sha256()
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the nnbook package
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -195,7 +196,7 @@ def _compute(exp: Experiment, s: dict, repeat: int, callback=None):
                 callback(len(rows), None)
         return {"rows": rows}, None, None
     if exp.kind == "layer_speed":
-        from nnbook import gradients
+        from nnbook.studies import gradients
 
         x, y = training
         net = _network(s, np.random.default_rng(init_seed), dtype=np.float64)

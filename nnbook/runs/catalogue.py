@@ -1,8 +1,8 @@
 """The book's experiments: every run a page shows, with the original's settings.
 
 Each experiment has a name (``"ch1.net30"``), a kind that says how it is run (see
-:func:`nnbook.experiments._compute`), its settings in the ``full`` profile (the original's) and
-the changes the ``fast`` profile makes for smoke builds. :mod:`nnbook.experiments` runs and caches
+:func:`nnbook.runs.experiments._compute`), its settings in the ``full`` profile (the original's) and
+the changes the ``fast`` profile makes for smoke builds. :mod:`nnbook.runs.experiments` runs and caches
 them; this module only says what they are.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nnbook import profile as profiles
+from nnbook.runs import profile as profiles
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Figures for chapter 4, the visual argument that neural networks can compute any function.
 
-The mathematics lives in :mod:`nnbook.universality`; the functions here only draw what a page
+The mathematics lives in :mod:`nnbook.studies.universality`; the functions here only draw what a page
 computed with it (curves on [0, 1], surfaces over the unit square, tables of errors), plus the
-two network diagrams of the chapter that :mod:`nnbook.diagrams` does not already draw.
+two network diagrams of the chapter that :mod:`nnbook.figures.diagrams` does not already draw.
 
 Every function returns a new :class:`matplotlib.figure.Figure`, built without pyplot, in the
-house style of :mod:`nnbook.plotting`: an opaque white background with dark text (so a figure
+house style of :mod:`nnbook.figures.plots`: an opaque white background with dark text (so a figure
 reads the same in the site's light and dark themes), the colour-blind-safe :data:`PALETTE` and
 fonts of at least 10 pt. Arguments are checked, and a bad one raises a ValueError that names it.
 """
@@ -21,8 +21,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from nnbook.diagrams import _arrow, _canvas, _fit, _neuron, _rim, _text
-from nnbook.plotting import GREY, INK, PALETTE, _house_style, _light_grid, _new_figure
+from nnbook.figures.diagrams import _arrow, _canvas, _fit, _neuron, _rim, _text
+from nnbook.figures.plots import GREY, INK, PALETTE, _house_style, _light_grid, _new_figure
 
 __all__ = [
     "function_curves",
@@ -80,7 +80,7 @@ def _rows(rows: Any, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         mean = np.array([float(r["mean"]) for r in rows])
     except (TypeError, KeyError, ValueError):
         raise ValueError(f"rows must be a list of dicts with keys {key!r}, 'max' and 'mean', "
-                         f"as nnbook.universality returns them; got {rows!r}") from None
+                         f"as nnbook.studies.universality returns them; got {rows!r}") from None
     if not rows:
         raise ValueError("rows must hold at least one row; got none")
     return keys, worst, mean

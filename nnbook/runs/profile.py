@@ -1,7 +1,7 @@
 """The build profile: ``full`` (the original's settings, the default) or ``fast`` (smoke builds).
 
 Read from the environment variable ``NNBOOK_PROFILE`` here and nowhere else; an experiment's
-settings for each profile live in :mod:`nnbook.experiments`.
+settings for each profile live in :mod:`nnbook.runs.experiments`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Diagrams of neurons, networks and circuits, drawn with matplotlib.
 
 Each public function returns a new :class:`matplotlib.figure.Figure` (built directly, never
-through pyplot) in the house style of :mod:`nnbook.plotting`: an opaque white background, dark
+through pyplot) in the house style of :mod:`nnbook.figures.plots`: an opaque white background, dark
 ink and fonts of at least 10 pt.
 
 How a diagram is built, so that later chapters can add their own in a few lines:
@@ -37,7 +37,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from nnbook.plotting import GREY, INK, PALETTE, _house_style, _new_figure
+from nnbook.figures.plots import GREY, INK, PALETTE, _house_style, _new_figure
 
 __all__ = ["perceptron", "network", "half_adder", "face_detector", "weight_notation",
            "bias_activation_notation", "backward_errors", "demon", "slow_learning",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnbook import experiments, profile as profiles
+from nnbook.runs import experiments, profile as profiles
 
 BOOK = "http://neuralnetworksanddeeplearning.com"
 

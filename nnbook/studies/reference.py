@@ -5,7 +5,7 @@ one column vector x at a time: forward pass, BP1-BP4, and the gradients summed o
 Chapter 2's closing problem asks for the *fully matrix-based* form instead, in which the whole
 mini-batch goes through each layer in one matrix product; that is what
 :meth:`nnbook.network.Network.backprop` does. This module is the slow form, written here so that
-the chapter 2 page (via :func:`nnbook.speed.minibatch_speedup`) and ``benchmarks/epoch_time.py``
+the chapter 2 page (via :func:`nnbook.studies.speed.minibatch_speedup`) and ``benchmarks/epoch_time.py``
 can time the two side by side. It is never used for training.
 
 Both compute the same number: the gradient of the mean cost (1/m) sum_x C_x over the mini-batch,

@@ -2,14 +2,14 @@
 
 Chapter 4's argument is made with pictures that move: a slider changes a neuron's weight and the
 reader watches its output turn into a step. A Jupyter Book page is static HTML, so here, as in
-:mod:`nnbook.widgets`, every curve is computed in Python by ``nnbook`` while the page is built
+:mod:`nnbook.widgets.chapter3`, every curve is computed in Python by ``nnbook`` while the page is built
 and the browser only shows it.
 
 An explorer is described by
 
 - **sliders** (:class:`Slider`): each steps through a fixed list of values;
 - **components**: named arrays, each a function of the values of *some* of the sliders. The
-  function (usually a call into :mod:`nnbook.universality`) is evaluated by the build for every
+  function (usually a call into :mod:`nnbook.studies.universality`) is evaluated by the build for every
   combination of those sliders' values -- a *frame* -- and the frames are embedded in the page;
 - **outputs** (:class:`Series` for curves, :class:`Surface` for 3-D views, :class:`Readout` for
   numbers): a weighted sum of components,
@@ -48,8 +48,8 @@ from typing import Any, Union
 import numpy as np
 
 from nnbook.activations import sigmoid as _sigmoid
-from nnbook.plotting import PALETTE
-from nnbook.widgets import Widget, _json_for_script, _new_id, _nice_step, _script
+from nnbook.figures.plots import PALETTE
+from nnbook.widgets.chapter3 import Widget, _json_for_script, _new_id, _nice_step, _script
 
 __all__ = ["Slider", "Player", "Series", "Surface", "Readout", "Score", "curves", "surface",
            "combine", "MAX_NUMBERS"]

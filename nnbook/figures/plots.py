@@ -30,7 +30,7 @@ from numpy.polynomial import Polynomial
 from scipy.special import expit, softmax
 
 from nnbook.activations import get as _activation
-from nnbook.speed import fit_power_law
+from nnbook.studies.speed import fit_power_law
 
 __all__ = [
     "digits",
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------------
-# House style, shared with nnbook.diagrams
+# House style, shared with nnbook.figures.diagrams
 # --------------------------------------------------------------------------------------------
 
 INK = "#222222"  # text and outlines: dark on the opaque white background
@@ -618,7 +618,7 @@ def minibatch_speedup(rows: Sequence[Mapping[str, Any]],
     """How many times faster the matrix form of backprop is than a loop, against the batch size.
 
     Serves chapter 2's problem on a fully matrix-based backpropagation: the rows of
-    :func:`nnbook.speed.minibatch_speedup` drawn as a curve on a logarithmic axis of mini-batch
+    :func:`nnbook.studies.speed.minibatch_speedup` drawn as a curve on a logarithmic axis of mini-batch
     sizes (each size a labelled tick), with a thin grey line at 1 (no speed-up).
 
     Parameters
@@ -661,9 +661,9 @@ def gradient_cost(rows: Sequence[Mapping[str, Any]]) -> Figure:
     """Seconds per gradient, by finite differences and by backpropagation, on log-log axes.
 
     Serves chapter 2's "In what sense is backpropagation a fast algorithm?": the rows of
-    :func:`nnbook.speed.gradient_cost`, one point per network, against its number of weights
+    :func:`nnbook.studies.speed.gradient_cost`, one point per network, against its number of weights
     and biases P. Through each method's points runs the power law time = c P^s fitted by
-    :func:`nnbook.speed.fit_power_law` (the fit the experiment ``ch2.gradient_cost`` reports),
+    :func:`nnbook.studies.speed.fit_power_law` (the fit the experiment ``ch2.gradient_cost`` reports),
     and the legend gives each exponent s: about 2 for finite differences, 1 for backprop.
 
     Parameters
@@ -1185,7 +1185,7 @@ def neuron_gradients(neurons: Sequence[Any]) -> Figure:
     ----------
     neurons : sequence of sequences of numbers
         ``neurons[l][j]`` is dC/db of neuron j of hidden layer l + 1, as returned by
-        :func:`nnbook.gradients.neuron_gradients` (the ``"neurons"`` of chapter 5's speed
+        :func:`nnbook.studies.gradients.neuron_gradients` (the ``"neurons"`` of chapter 5's speed
         experiments). Layers may have different numbers of bars.
     """
     if isinstance(neurons, (str, bytes)) or not isinstance(neurons, Sequence) or not neurons:
@@ -1215,8 +1215,8 @@ def interval_width(ws: Sequence[float], widths: Sequence[float],
 
     Serves chapter 5's problem on the window of inputs that avoids a vanishing gradient: the
     width is 0 for |w| < 4, rises to a maximum below one half and falls again. The widths are
-    computed by :func:`nnbook.gradients.width`, the widest point by
-    :func:`nnbook.gradients.max_width`.
+    computed by :func:`nnbook.studies.gradients.width`, the widest point by
+    :func:`nnbook.studies.gradients.max_width`.
 
     Parameters
     ----------

@@ -1,0 +1,1 @@
+"""Figures for the pages: one house style, data plots and diagrams."""
