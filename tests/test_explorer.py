@@ -1,6 +1,6 @@
 """Tests for nnbook.widgets.explorer: curves and surfaces over frames computed by the build.
 
-The browser's arithmetic (``MATH_JS``) is run with Node.js and compared with
+The browser's arithmetic (``assets/explorer-math.js``) is run with Node.js and compared with
 :func:`nnbook.widgets.explorer.combine`, the numpy twin that also draws the starting state.
 """
 
@@ -16,12 +16,15 @@ import numpy as np
 import pytest
 
 from nnbook.widgets import explorer as e
+from nnbook.widgets.core import asset
 from nnbook.activations import sigmoid
 
 from test_widgets import NODE, assert_valid_javascript, needs_node
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import check_site  # noqa: E402
+
+MATH_JS = asset("explorer-math.js")  # the browser's arithmetic, as the pages embed it
 
 X = np.linspace(0, 1, 21)
 GRID = np.linspace(0, 1, 7)
@@ -234,7 +237,7 @@ def test_the_browsers_curves_agree_with_numpy(seed):
     rng = np.random.default_rng(seed)
     index = {name: int(rng.integers(len(v))) for name, v in data["values"].items()}
     frames, values = numpy_frames(data), {k: np.array(v) for k, v in data["values"].items()}
-    program = e.MATH_JS + f"""
+    program = MATH_JS + f"""
 var data = {json.dumps(data)}, index = {json.dumps(index)}, n = data.x.length;
 console.log(JSON.stringify(data.series.map(function (s) {{ return combine(data, index, s, n, n); }})
   .concat([combine(data, index, data.readouts[0], 1, 1)])));"""
@@ -253,7 +256,7 @@ def test_the_browsers_surface_agrees_with_numpy(seed):
     rng = np.random.default_rng(seed)
     index = {name: int(rng.integers(len(v))) for name, v in data["values"].items()}
     frames, values = reshaped(data, True), {k: np.array(v) for k, v in data["values"].items()}
-    program = e.MATH_JS + f"""
+    program = MATH_JS + f"""
 var data = {json.dumps(data)}, index = {json.dumps(index)};
 console.log(JSON.stringify(combine(data, index, data.surface, data.x.length * data.y.length,
                                    data.x.length)));"""
@@ -316,6 +319,6 @@ def test_a_zero_is_shown_without_a_minus_sign():
 
 @needs_node
 def test_the_browser_shows_a_zero_without_a_minus_sign():
-    program = e.MATH_JS + """
+    program = MATH_JS + """
 console.log(JSON.stringify([fixed(-0.001, 2), fixed(-0.0, 1), fixed(-0.5, 2), fixed(0.25, 1)]));"""
     assert run_js(program) == ["0.00", "0.0", "-0.50", "0.3"]

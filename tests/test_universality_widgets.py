@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from nnbook.runs import claims
-from nnbook.widgets import explorer
 from nnbook.studies import universality as u
 from nnbook.widgets import universality as uw
+from nnbook.widgets.core import asset
 
 from test_explorer import embedded, numpy_frames, run_js
 from test_widgets import needs_node
@@ -80,7 +80,7 @@ def test_the_direction_switch_turns_a_bump_in_x_into_a_bump_in_y():
     surfaces = []
     for d in (0, 1):
         index = {s["name"]: s["index"] for s in data["sliders"]} | {"d": d}
-        program = explorer.MATH_JS + f"""
+        program = asset("explorer-math.js") + f"""
 var data = {json.dumps(data)}, index = {json.dumps(index)}, n = data.x.length;
 console.log(JSON.stringify(combine(data, index, data.surface, n * n, n)));"""
         surfaces.append(np.array(run_js(program)).reshape(grid.size, grid.size))
@@ -117,7 +117,7 @@ def browser_design_score(data: dict, heights) -> float:
     values = data["values"]
     index = {f"h{k}": int(np.argmin(np.abs(np.array(values[f"h{k}"]) - h)))
              for k, h in enumerate(heights)}
-    program = explorer.MATH_JS + f"""
+    program = asset("explorer-math.js") + f"""
 var data = {json.dumps(data)}, index = {json.dumps(index)}, n = data.x.length;
 var drawn = data.series.map(function (s) {{ return combine(data, index, s, n, n); }});
 console.log(JSON.stringify(meanDeviation(drawn[data.score.a], drawn[data.score.b],

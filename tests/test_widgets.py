@@ -17,6 +17,7 @@ import pytest
 
 from nnbook import activations
 from nnbook.widgets import chapter3 as widgets
+from nnbook.widgets.core import Widget, asset
 from nnbook.network import Network
 
 NODE = shutil.which("node")
@@ -52,7 +53,7 @@ def runs() -> dict[str, dict[str, list[float]]]:
             "bad start </script> & <b>": neuron_run(2.0, 2.0, 0.15, steps=25)}
 
 
-def embedded(widget: widgets.Widget) -> dict:
+def embedded(widget: Widget) -> dict:
     """The JSON a player embeds, parsed back out of its HTML."""
     found = re.findall(r'<script type="application/json" class="nnbook-data">(.*?)</script>',
                        widget.html, flags=re.S)
@@ -60,17 +61,17 @@ def embedded(widget: widgets.Widget) -> dict:
     return json.loads(found[0])
 
 
-def fields(widget: widgets.Widget, name: str) -> list[str]:
+def fields(widget: Widget, name: str) -> list[str]:
     """The text the markup shows in every element marked data-field=name (before any script)."""
     return [html.unescape(text) for text in
             re.findall(rf'<\w+[^<>]*\sdata-field="{name}"[^>]*>([^<]*)<', widget.html)]
 
 
-def ids(widget: widgets.Widget) -> list[str]:
+def ids(widget: Widget) -> list[str]:
     return re.findall(r'\bid="([^"]+)"', widget.html)
 
 
-def scripts(widget: widgets.Widget) -> list[str]:
+def scripts(widget: Widget) -> list[str]:
     """The widget's executable scripts (not its JSON data)."""
     return re.findall(r"<script>(.*?)</script>", widget.html, flags=re.S)
 
@@ -218,7 +219,7 @@ def test_softmax_sliders_reject_bad_z(bad, message):
 # ---------------------------------------------------------------------------------------------
 
 
-def assert_valid_javascript(widget: widgets.Widget, folder) -> None:
+def assert_valid_javascript(widget: Widget, folder) -> None:
     """Node.js parses every script of the widget (``node --check``)."""
     for i, script in enumerate(scripts(widget)):
         path = folder / f"{widget.id}-{i}.js"
@@ -237,9 +238,8 @@ def test_scripts_are_valid_javascript(runs, tmp_path):
 @pytest.mark.parametrize("z", [[2.5, -1.0, 3.2, 0.5], [0.0, 0.0, 0.0], [1000.0, 0.0, -1000.0],
                                [-5.0, 5.0, 4.9, -4.9, 0.1]])
 def test_the_browsers_softmax_agrees_with_numpy(z):
-    assert widgets._SOFTMAX_FUNCTION_JS in widgets.softmax_sliders([0, 0]).html
-    program = (widgets._SOFTMAX_FUNCTION_JS
-               + f"\nconsole.log(JSON.stringify(softmax({json.dumps(z)})));")
+    assert asset("softmax.js") in widgets.softmax_sliders([0, 0]).html
+    program = asset("softmax.js") + f"console.log(JSON.stringify(softmax({json.dumps(z)})));"
     done = subprocess.run([NODE, "-e", program], capture_output=True, text=True, check=True)
     a = json.loads(done.stdout)
     np.testing.assert_allclose(a, activations.softmax(np.array(z)), rtol=1e-12, atol=1e-300)

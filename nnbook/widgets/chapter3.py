@@ -1,135 +1,41 @@
-"""Interactive pieces for the book's pages that play in the reader's browser, with no kernel.
+"""Chapter 3's interactive figures: a single neuron learning, and a softmax layer on sliders.
 
-The original book has a few small interactive figures. A Jupyter Book page is static HTML, so
-here the numbers are computed in Python when the page is built (with ``nnbook``, like everything
-else on the site) and the browser only *shows* them: each function returns a :class:`Widget`,
-a piece of self-contained HTML (markup, a ``<style>`` block, the data as JSON and a short
-script of our own) that a notebook, and therefore myst-nb, displays as a ``text/html`` output.
+Both are :class:`nnbook.widgets.core.Widget` objects: HTML that plays in the reader's browser
+from numbers computed here, when the page is built (see :mod:`nnbook.widgets.core` for what
+every widget's HTML promises: right without a script, offline, several on a page, both themes).
 
 - :func:`neuron_player` -- chapter 3's single neuron learning: for each recorded run, a Play
   button and a step slider that replay its weight, bias, output and cost step by step and draw
-  the cost curve up to the current step.
+  the cost curve up to the current step (script and styles: ``assets/neuron-player.js`` and
+  ``.css``). The markup shows step 0 of each run.
 - :func:`softmax_sliders` -- chapter 3's softmax layer: one slider per weighted input z_j and
-  one bar per output a_j, recomputed in the browser as a slider moves.
+  one bar per output a_j, recomputed in the browser as a slider moves (``assets/softmax.js``,
+  the softmax itself, and ``assets/softmax-sliders.js`` and ``.css``). The markup shows the
+  softmax of the starting z, computed by :data:`nnbook.activations.softmax`.
 
-What the HTML promises:
-
-- **Right without a script.** The markup already shows the starting state (step 0 of each run;
-  the softmax of the starting z, computed by :data:`nnbook.activations.softmax`), so a viewer
-  that does not run scripts (a notebook opened untrusted) still shows correct numbers.
-- **Nothing from the network.** No external script, stylesheet or font: the site works offline.
-- **Several on one page.** Every widget gets its own element id (a digest of its data and a
-  serial number), its script finds its own elements through ``document.currentScript`` (or
-  that id) and looks only inside them, and its styles apply only to its own classes.
-- **Light and dark themes.** No background of its own: text and axes use ``currentColor``,
-  lines the theme's variables where it has them, data the colour-blind-safe
-  :data:`nnbook.figures.plots.PALETTE`. On paper the widgets are hidden; the page's static figures
-  show the same runs.
+On paper the widgets are hidden; the page's static figures show the same runs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import itertools
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from nnbook.activations import softmax as _softmax
+from nnbook import activations
 from nnbook.figures.plots import PALETTE
+from nnbook.widgets.core import (Widget, asset, data_script, new_id, nice_step,
+                                 round_significant, script, series, style, ticks)
 
-__all__ = ["Widget", "neuron_player", "softmax_sliders"]
+__all__ = ["neuron_player", "softmax_sliders"]
 
 RUN_KEYS = ("w", "b", "output", "cost")  # what neuron_player needs for every step of a run
 SIGNIFICANT_DIGITS = 5  # the embedded data is rounded to this many significant digits
 STEP_MS = 20  # a running player shows one gradient step every STEP_MS milliseconds
 Z_LIMIT, Z_STEP = 5.0, 0.1  # the softmax sliders run from -Z_LIMIT to Z_LIMIT in steps of Z_STEP
-
-_serial = itertools.count(1)
-
-
-class Widget:
-    """A piece of HTML that a notebook (and a Jupyter Book page) displays as itself.
-
-    ``html`` is the markup; Jupyter shows it through :meth:`_repr_html_`. ``repr()`` is a one-line
-    description, which is what a plain-text console shows. ``id`` is the id of its outer element.
-    """
-
-    def __init__(self, html: str, id: str, description: str):
-        self.html, self.id, self.description = html, id, description
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return f"<{self.description}: HTML that plays in a browser>"
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared pieces
-# ---------------------------------------------------------------------------------------------
-
-
-def _new_id(kind: str, data: Any) -> str:
-    """An element id for a new widget: ``nnbook-<kind>-<digest of its data>-<serial number>``.
-
-    The serial number makes ids unique within one kernel (one page); the digest keeps the
-    widgets of different pages apart when several pages share one document (a single-page
-    build). Both are deterministic, so rebuilding a page gives the same HTML.
-    """
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
-    return f"nnbook-{kind}-{digest}-{next(_serial)}"
-
-
-def _rounded(values: np.ndarray) -> list[float]:
-    """Values rounded to SIGNIFICANT_DIGITS significant digits, as plain floats for JSON."""
-    return [float(f"{value:.{SIGNIFICANT_DIGITS}g}") for value in values]
-
-
-def _json_for_script(data: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element: no '<', '>' or '&' left to end it early."""
-    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _script(widget_id: str, body: str) -> str:
-    """The widget's script: ``body`` runs with ``root`` bound to the widget's outer element.
-
-    ``document.currentScript`` (the script element itself, a child of the root) finds the root
-    on a page and in JupyterLab; the classic notebook runs output scripts without it, hence the
-    lookup by id as a fallback.
-    """
-    fallback = f"document.getElementById({json.dumps(widget_id)})"
-    return (f"<script>(function (root) {{\n{body}\n}})(document.currentScript "
-            f"? document.currentScript.parentNode : {fallback});</script>")
-
-
-def _series(values: Any, name: str, what: str) -> np.ndarray:
-    """``values`` as a 1-D array of at least two finite floats, or a ValueError naming ``name``."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a list of {what}; got {values!r}") from None
-    if array.ndim != 1 or array.size < 2:
-        raise ValueError(f"{name} must be a list of at least two {what}; got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers; got {array!r}")
-    return array
-
-
-def _nice_step(span: float, most: int) -> float:
-    """A round tick spacing (1, 2, 2.5 or 5 times a power of ten) giving at most ``most`` gaps."""
-    raw = span / most
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
-
-
-def _ticks(top: float, step: float) -> list[float]:
-    return [round(i * step, 10) for i in range(int(math.floor(top / step + 1e-9)) + 1)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,76 +45,6 @@ def _ticks(top: float, step: float) -> list[float]:
 # The cost chart, in SVG user units: the plot area inside a CHART_WIDTH x CHART_HEIGHT box.
 CHART_WIDTH, CHART_HEIGHT = 360, 190
 PLOT = {"left": 52, "right": 346, "top": 10, "bottom": 150}
-
-_PLAYER_CSS = f"""
-.nnbook-neuron-player {{ margin: 1em 0; }}
-.nnbook-neuron-player .nnbook-player {{ border: 1px solid var(--pst-color-border, #c8c8c8);
-  border-radius: 6px; padding: 0.5em 0.8em; margin: 0.6em 0; }}
-.nnbook-neuron-player .nnbook-player-title {{ font-weight: 600; margin-bottom: 0.2em; }}
-.nnbook-neuron-player .nnbook-player-body {{ display: flex; flex-wrap: wrap;
-  align-items: center; gap: 0.5em 1.5em; }}
-.nnbook-neuron-player svg {{ display: block; max-width: 100%; height: auto;
-  overflow: visible; font-family: inherit; }}
-.nnbook-neuron-player svg text {{ fill: currentColor; font-size: 12px; }}
-.nnbook-neuron-player .nnbook-controls {{ display: flex; align-items: center; gap: 0.8em;
-  flex-wrap: wrap; margin-top: 0.3em; }}
-.nnbook-neuron-player .nnbook-controls input {{ flex: 1 1 12em; min-width: 8em;
-  accent-color: {PALETTE[1]}; }}
-.nnbook-neuron-player button {{ font: inherit; color: inherit; background: transparent;
-  border: 1px solid currentColor; border-radius: 4px; padding: 0.15em 0.9em; min-width: 5em;
-  cursor: pointer; }}
-.nnbook-neuron-player .nnbook-readout {{ font-variant-numeric: tabular-nums; white-space: nowrap;
-  min-width: 18em; }}
-@media print {{ .nnbook-neuron-player {{ display: none; }} }}
-"""
-
-# For each player: draw step s (path of the cost up to s, the marker, the numbers) and run it.
-_PLAYER_JS = """
-var data = JSON.parse(root.querySelector("script.nnbook-data").textContent);
-var plot = data.plot;
-Array.prototype.forEach.call(root.querySelectorAll(".nnbook-player"), function (el, i) {
-  var run = data.runs[i], last = run.cost.length - 1, step = 0, timer = null;
-  var slider = el.querySelector("input.nnbook-step"), button = el.querySelector("button");
-  var path = el.querySelector(".nnbook-cost-path"), dot = el.querySelector(".nnbook-cost-dot");
-  var body = el.querySelector(".nnbook-body");
-  function x(s) { return plot.left + (plot.right - plot.left) * s / run.xmax; }
-  function y(c) { return plot.bottom - (plot.bottom - plot.top) * c / run.ymax; }
-  function put(field, text) {
-    Array.prototype.forEach.call(el.querySelectorAll("[data-field='" + field + "']"),
-      function (node) { node.textContent = text; });
-  }
-  function show(s) {
-    step = s;
-    slider.value = s;
-    var d = "M" + x(0).toFixed(1) + " " + y(run.cost[0]).toFixed(1);
-    for (var k = 1; k <= s; k++) d += "L" + x(k).toFixed(1) + " " + y(run.cost[k]).toFixed(1);
-    path.setAttribute("d", d);
-    dot.setAttribute("cx", x(s).toFixed(1));
-    dot.setAttribute("cy", y(run.cost[s]).toFixed(1));
-    body.setAttribute("fill-opacity", (0.1 + 0.5 * run.output[s]).toFixed(3));
-    put("step", String(s));
-    put("w", run.w[s].toFixed(3));
-    put("b", run.b[s].toFixed(3));
-    put("output", run.output[s].toFixed(3));
-    put("cost", run.cost[s].toFixed(4));
-  }
-  function pause() {
-    if (timer !== null) clearInterval(timer);
-    timer = null;
-    button.textContent = "Play";
-  }
-  function play() {
-    if (step >= last) show(0);
-    button.textContent = "Pause";
-    timer = setInterval(function () {
-      show(Math.min(step + 1, last));
-      if (step >= last) pause();
-    }, data.step_ms);
-  }
-  button.addEventListener("click", function () { if (timer === null) play(); else pause(); });
-  slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
-});
-"""
 
 
 def _check_runs(runs: Any) -> dict[str, dict[str, np.ndarray]]:
@@ -227,20 +63,20 @@ def _check_runs(runs: Any) -> dict[str, dict[str, np.ndarray]]:
             extra = [k for k in run if k not in RUN_KEYS]
             raise ValueError(f"run {label!r} must have exactly the keys {list(RUN_KEYS)}; "
                              f"missing {missing}, unexpected {extra}")
-        series = {key: _series(run[key], f"run {label!r}: {key}", "numbers, one per step")
-                  for key in RUN_KEYS}
-        lengths = {key: s.size for key, s in series.items()}
+        numbers = {key: series(run[key], f"run {label!r}: {key}", "numbers, one per step")
+                   for key in RUN_KEYS}
+        lengths = {key: s.size for key, s in numbers.items()}
         if len(set(lengths.values())) != 1:
             raise ValueError(f"run {label!r}: w, b, output and cost need one entry per step "
                              f"each (entry 0 before any step); got lengths {lengths}")
-        if series["output"].min() < 0 or series["output"].max() > 1:
+        if numbers["output"].min() < 0 or numbers["output"].max() > 1:
             raise ValueError(f"run {label!r}: output must be a sigmoid neuron's output, in "
-                             f"[0, 1]; got values from {series['output'].min():g} to "
-                             f"{series['output'].max():g}")
-        if series["cost"].min() < 0:
+                             f"[0, 1]; got values from {numbers['output'].min():g} to "
+                             f"{numbers['output'].max():g}")
+        if numbers["cost"].min() < 0:
             raise ValueError(f"run {label!r}: cost must be non-negative; got "
-                             f"{series['cost'].min():g}")
-        checked[label] = series
+                             f"{numbers['cost'].min():g}")
+        checked[label] = numbers
     return checked
 
 
@@ -329,17 +165,19 @@ def neuron_player(runs: Mapping[str, Mapping[str, Sequence[float]]]) -> Widget:
     """
     checked = _check_runs(runs)
     records = []
-    for label, series in checked.items():
-        steps = series["cost"].size - 1
-        top = float(series["cost"].max()) or 1.0
-        y_step = _nice_step(top, 5)
+    for label, numbers in checked.items():
+        steps = numbers["cost"].size - 1
+        top = float(numbers["cost"].max()) or 1.0
+        y_step = nice_step(top, 5)
         ymax = y_step * math.ceil(top / y_step - 1e-9)
-        records.append({"label": label, **{key: _rounded(series[key]) for key in RUN_KEYS},
+        records.append({"label": label,
+                        **{key: round_significant(numbers[key], SIGNIFICANT_DIGITS)
+                           for key in RUN_KEYS},
                         "xmax": steps, "ymax": ymax,
-                        "xticks": _ticks(steps, max(1, round(_nice_step(steps, 4)))),
-                        "yticks": _ticks(ymax, y_step)})
+                        "xticks": ticks(0, steps, max(1, round(nice_step(steps, 4)))),
+                        "yticks": ticks(0, ymax, y_step)})
     data = {"plot": PLOT, "step_ms": STEP_MS, "runs": records}
-    widget_id = _new_id("neuron-player", data)
+    widget_id = new_id("neuron-player", data)
 
     players = []
     for run in records:
@@ -359,53 +197,15 @@ def neuron_player(runs: Mapping[str, Mapping[str, Sequence[float]]]) -> Widget:
 </div>
 </div>""")
     markup = (f'<div class="nnbook-widget nnbook-neuron-player" id="{widget_id}">\n'
-              f"<style>{_PLAYER_CSS}</style>\n" + "\n".join(players) + "\n"
-              f'<script type="application/json" class="nnbook-data">{_json_for_script(data)}'
-              f"</script>\n" + _script(widget_id, _PLAYER_JS) + "\n</div>")
+              + style("neuron-player.css", accent=PALETTE[1]) + "\n"
+              + "\n".join(players) + "\n" + data_script(data) + "\n"
+              + script(widget_id, "\n" + asset("neuron-player.js")) + "\n</div>")
     return Widget(markup, widget_id, f"neuron player: {len(records)} run(s)")
 
 
 # ---------------------------------------------------------------------------------------------
 # Softmax sliders
 # ---------------------------------------------------------------------------------------------
-
-_SOFTMAX_CSS = f"""
-.nnbook-softmax {{ margin: 1em 0; border: 1px solid var(--pst-color-border, #c8c8c8);
-  border-radius: 6px; padding: 0.6em 0.9em; max-width: 44em; }}
-.nnbook-softmax .nnbook-rows {{ display: grid; align-items: center; gap: 0.45em 0.9em;
-  grid-template-columns: max-content minmax(8em, 1fr) max-content minmax(8em, 1.4fr); }}
-.nnbook-softmax input {{ width: 100%; margin: 0; accent-color: {PALETTE[0]}; }}
-.nnbook-softmax .nnbook-value {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.nnbook-softmax .nnbook-track {{ height: 1.1em; border-radius: 3px;
-  background: rgba(128, 128, 128, 0.18); overflow: hidden; }}
-.nnbook-softmax .nnbook-bar {{ height: 100%; background: {PALETTE[0]}; }}
-.nnbook-softmax .nnbook-sum {{ margin-top: 0.5em; font-variant-numeric: tabular-nums; }}
-@media print {{ .nnbook-softmax {{ display: none; }} }}
-"""
-
-# The softmax of a list of numbers; the largest is subtracted first so nothing overflows.
-_SOFTMAX_FUNCTION_JS = """function softmax(z) {
-  var top = Math.max.apply(null, z);
-  var e = z.map(function (v) { return Math.exp(v - top); });
-  var total = e.reduce(function (s, v) { return s + v; }, 0);
-  return e.map(function (v) { return v / total; });
-}"""
-
-_SOFTMAX_JS = _SOFTMAX_FUNCTION_JS + """
-var sliders = root.querySelectorAll("input.nnbook-z");
-function update() {
-  var z = Array.prototype.map.call(sliders, function (s) { return Number(s.value); });
-  var a = softmax(z), total = 0;
-  for (var j = 0; j < z.length; j++) {
-    total += a[j];
-    root.querySelector("[data-field='z" + j + "']").textContent = z[j].toFixed(1);
-    root.querySelector("[data-field='a" + j + "']").textContent = a[j].toFixed(3);
-    root.querySelector("[data-field='bar" + j + "']").style.width = (100 * a[j]).toFixed(2) + "%";
-  }
-  root.querySelector("[data-field='sum']").textContent = total.toFixed(3);
-}
-Array.prototype.forEach.call(sliders, function (s) { s.addEventListener("input", update); });
-"""
 
 
 def softmax_sliders(z: Sequence[float]) -> Widget:
@@ -422,7 +222,7 @@ def softmax_sliders(z: Sequence[float]) -> Widget:
         The starting weighted inputs (chapter 3 uses (2.5, -1, 3.2, 0.5)); each must lie in
         [-5, 5] and be a multiple of 0.1, a position the slider can show.
     """
-    values = _series(z, "z", "weighted inputs")
+    values = series(z, "z", "weighted inputs")
     if values.size > 10:
         raise ValueError(f"z must have 2 to 10 entries, one slider each; got {values.size}")
     if np.any(np.abs(values) > Z_LIMIT + 1e-9):
@@ -432,8 +232,8 @@ def softmax_sliders(z: Sequence[float]) -> Widget:
     if np.any(np.abs(values - grid * Z_STEP) > 1e-9):
         raise ValueError(f"z must be multiples of {Z_STEP:g}, positions the sliders can show; "
                          f"got {values.tolist()}")
-    a = _softmax(values)
-    widget_id = _new_id("softmax", values.tolist())
+    a = activations.softmax(values)
+    widget_id = new_id("softmax", values.tolist())
 
     rows = []
     for j, (zj, aj) in enumerate(zip(values, a)):
@@ -447,9 +247,9 @@ def softmax_sliders(z: Sequence[float]) -> Widget:
  style="width: {100 * aj:.2f}%"></div></div>""")
     terms = " + ".join(f"a<sub>{j + 1}</sub>" for j in range(values.size))
     markup = (f'<div class="nnbook-widget nnbook-softmax" id="{widget_id}">\n'
-              f"<style>{_SOFTMAX_CSS}</style>\n"
-              f'<div class="nnbook-rows">\n' + "\n".join(rows) + "\n</div>\n"
+              + style("softmax-sliders.css", accent=PALETTE[0]) + "\n"
+              + '<div class="nnbook-rows">\n' + "\n".join(rows) + "\n</div>\n"
               f'<div class="nnbook-sum">{terms} = '
               f'<span data-field="sum">{float(np.sum(a)):.3f}</span></div>\n'
-              + _script(widget_id, _SOFTMAX_JS) + "\n</div>")
+              + script(widget_id, asset("softmax.js") + asset("softmax-sliders.js")) + "\n</div>")
     return Widget(markup, widget_id, f"softmax sliders: {values.size} inputs")

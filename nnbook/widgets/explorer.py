@@ -1,16 +1,17 @@
 """Explorers: sliders and players over curves and surfaces computed when the page is built.
 
 Chapter 4's argument is made with pictures that move: a slider changes a neuron's weight and the
-reader watches its output turn into a step. A Jupyter Book page is static HTML, so here, as in
-:mod:`nnbook.widgets.chapter3`, every curve is computed in Python by ``nnbook`` while the page is built
-and the browser only shows it.
+reader watches its output turn into a step. A Jupyter Book page is static HTML, so here, as for
+every widget (:mod:`nnbook.widgets.core`), each curve is computed in Python by ``nnbook`` while
+the page is built and the browser only shows it.
 
 An explorer is described by
 
 - **sliders** (:class:`Slider`): each steps through a fixed list of values;
 - **components**: named arrays, each a function of the values of *some* of the sliders. The
-  function (usually a call into :mod:`nnbook.studies.universality`) is evaluated by the build for every
-  combination of those sliders' values -- a *frame* -- and the frames are embedded in the page;
+  function (usually a call into :mod:`nnbook.studies.universality`) is evaluated by the build
+  for every combination of those sliders' values -- a *frame* -- and the frames are embedded in
+  the page;
 - **outputs** (:class:`Series` for curves, :class:`Surface` for 3-D views, :class:`Readout` for
   numbers): a weighted sum of components,
 
@@ -29,11 +30,15 @@ place of the original's videos. A **score** (:class:`Score`) shows the mean abso
 between two outputs at chosen points, with a success message below a threshold: the design
 challenge of chapter 4.
 
-The browser's arithmetic is a few lines of script (``MATH_JS``) that the tests run with Node.js
-against :func:`combine`, the same sum in numpy, which also draws the starting state into the
-markup, so a curve explorer shows correct curves even where scripts do not run. Surfaces are
-drawn by the script on a ``<canvas>`` (drag to turn them); the page's static figures show the
-same constructions on paper.
+The browser's arithmetic is a few lines of script (``assets/explorer-math.js``) that the tests
+run with Node.js against :func:`combine`, the same sum in numpy, which also draws the starting
+state into the markup, so a curve explorer shows correct curves even where scripts do not run.
+Surfaces are drawn by the script on a ``<canvas>`` (drag to turn them); the page's static
+figures show the same constructions on paper.
+
+Each explorer embeds ``assets/explorer-math.js``, then ``assets/explorer-controls.js`` (sliders,
+players, readouts, score), then its kind's drawing (``assets/explorer-curves.js`` or
+``assets/explorer-surface.js``), and the styles of ``assets/explorer.css``.
 """
 
 from __future__ import annotations
@@ -41,15 +46,16 @@ from __future__ import annotations
 import html
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Union
 
 import numpy as np
 
-from nnbook.activations import sigmoid as _sigmoid
+from nnbook import activations
 from nnbook.figures.plots import PALETTE
-from nnbook.widgets.chapter3 import Widget, _json_for_script, _new_id, _nice_step, _script
+from nnbook.widgets.core import (Widget, asset, data_script, new_id, nice_step, round_decimals,
+                                 script, style, ticks)
 
 __all__ = ["Slider", "Player", "Series", "Surface", "Readout", "Score", "curves", "surface",
            "combine", "MAX_NUMBERS"]
@@ -129,7 +135,8 @@ class Readout:
 
 @dataclass(frozen=True)
 class Score:
-    """Mean of |series a - series b| at the grid points ``points``; ``success`` below ``threshold``."""
+    """Mean of |series a - series b| at the grid points ``points``; ``success`` below
+    ``threshold``."""
 
     label: str
     a: int
@@ -275,9 +282,9 @@ def combine(terms: Sequence[Sequence], activation: str | None, frames: Mapping[s
             shape: tuple[int, ...]) -> np.ndarray:
     """The output ``activation(sum_k c_k component_k)`` at the slider positions ``index``.
 
-    The numpy twin of the browser's ``combine`` in :data:`MATH_JS`: ``frames`` and ``values``
-    are the embedded data (components' frames, sliders' values), ``shape`` the grid's shape
-    (``()`` for a readout). Returns an array of that shape.
+    The numpy twin of the browser's ``combine`` in ``assets/explorer-math.js``: ``frames`` and
+    ``values`` are the embedded data (components' frames, sliders' values), ``shape`` the grid's
+    shape (``()`` for a readout). Returns an array of that shape.
     """
     total = np.zeros(shape)
     for coefficient, component in terms:
@@ -297,304 +304,12 @@ def combine(terms: Sequence[Sequence], activation: str | None, frames: Mapping[s
         if spec["along"] == "y":
             frame = frame[:, None]
         total = total + c * frame
-    return _sigmoid(total) if activation == "sigmoid" else total
+    return activations.sigmoid(total) if activation == "sigmoid" else total
 
 
 # ---------------------------------------------------------------------------------------------
-# The browser's side
+# The HTML: what both kinds share
 # ---------------------------------------------------------------------------------------------
-
-# Pure functions on the embedded data (no page needed): Node.js runs them in the tests.
-MATH_JS = """function frameOf(data, index, name) {
-  var c = data.components[name], k = 0;
-  var numbers = c.same_as ? data.components[c.same_as].data : c.data;
-  for (var i = 0; i < c.deps.length; i++) k = k * data.values[c.deps[i]].length + index[c.deps[i]];
-  return c.size === 1 ? numbers[k] : numbers.slice(k * c.size, (k + 1) * c.size);
-}
-function coefficientOf(data, index, c) {
-  if (typeof c === "number") return c;
-  var sign = c.charAt(0) === "-" ? -1 : 1, name = sign < 0 ? c.slice(1) : c;
-  return sign * data.values[name][index[name]];
-}
-function sigmoid(z) { return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)); }
-function combine(data, index, output, n, nx) {
-  var out = [], i;
-  for (i = 0; i < n; i++) out.push(0);
-  output.terms.forEach(function (term) {
-    var a = coefficientOf(data, index, term[0]);
-    if (term[1] === null) { for (i = 0; i < n; i++) out[i] += a; return; }
-    var c = data.components[term[1]], v = frameOf(data, index, term[1]);
-    if (c.along === "scalar") for (i = 0; i < n; i++) out[i] += a * v;
-    else if (c.along === "x") for (i = 0; i < n; i++) out[i] += a * v[i % nx];
-    else if (c.along === "y") for (i = 0; i < n; i++) out[i] += a * v[Math.floor(i / nx)];
-    else for (i = 0; i < n; i++) out[i] += a * v[i];
-  });
-  if (output.activation === "sigmoid") for (i = 0; i < n; i++) out[i] = sigmoid(out[i]);
-  return out;
-}
-function fixed(v, digits) {  // toFixed without a minus sign on a zero ("-0.00" is "0.00")
-  var text = v.toFixed(digits);
-  return Number(text) === 0 ? text.replace("-", "") : text;
-}
-function meanDeviation(a, b, points) {
-  var total = 0;
-  points.forEach(function (i) { total += Math.abs(a[i] - b[i]); });
-  return total / points.length;
-}"""
-
-# Controls shared by both kinds: sliders, players, reset, readouts, score; `draw` is the
-# kind's own drawing function, called with the current slider positions.
-_CONTROLS_JS = """
-var data = JSON.parse(root.querySelector("script.nnbook-data").textContent);
-var index = {}, inputs = {}, timer = null;
-data.sliders.forEach(function (s) {
-  index[s.name] = s.index;
-  inputs[s.name] = root.querySelector("input[data-slider='" + s.name + "']");
-});
-function field(name) { return root.querySelector("[data-field='" + name + "']"); }
-function update() {
-  data.sliders.forEach(function (s) {
-    inputs[s.name].value = index[s.name];
-    var v = data.values[s.name][index[s.name]];
-    field("slider-" + s.name).textContent = s.choices ? s.choices[index[s.name]]
-                                                      : fixed(v, s.digits);
-  });
-  var drawn = draw();
-  data.readouts.forEach(function (r, i) {
-    field("readout-" + i).textContent = fixed(combine(data, index, r, 1, 1)[0], r.digits);
-  });
-  if (data.score) {
-    var d = meanDeviation(drawn[data.score.a], drawn[data.score.b], data.score.points);
-    field("score").textContent = fixed(d, data.score.digits);
-    field("verdict").textContent = d < data.score.threshold ? data.score.success : "";
-  }
-}
-function stop() {
-  if (timer !== null) clearInterval(timer);
-  timer = null;
-  Array.prototype.forEach.call(root.querySelectorAll("button[data-player]"),
-    function (b) { b.textContent = data.players[Number(b.dataset.player)].label; });
-}
-Array.prototype.forEach.call(root.querySelectorAll("button[data-player]"), function (button) {
-  var player = data.players[Number(button.dataset.player)];
-  button.addEventListener("click", function () {
-    var running = timer !== null && button.textContent === "Pause";
-    stop();
-    if (running) return;
-    var k = 0;
-    button.textContent = "Pause";
-    function next() {
-      var step = player.steps[k];
-      for (var name in step) index[name] = step[name];
-      update();
-      k += 1;
-      if (k >= player.steps.length) stop();
-    }
-    next();
-    if (timer === null && k < player.steps.length) timer = setInterval(next, player.interval_ms);
-  });
-});
-data.sliders.forEach(function (s) {
-  inputs[s.name].addEventListener("input", function () {
-    stop();
-    index[s.name] = Number(inputs[s.name].value);
-    update();
-  });
-});
-var reset = root.querySelector("button.nnbook-reset");
-if (reset) reset.addEventListener("click", function () {
-  stop();
-  data.sliders.forEach(function (s) { index[s.name] = s.index; });
-  update();
-});
-"""
-
-# Curves: redraw each series' path; drag on the plot to set a slider (the design challenge).
-_CURVES_JS = """
-var plot = data.plot, svg = root.querySelector("svg.nnbook-plot");
-var paths = root.querySelectorAll("path.nnbook-series");
-var markers = root.querySelectorAll("path.nnbook-marker");
-function px(x) { return plot.left + (plot.right - plot.left) * (x - plot.x0) / (plot.x1 - plot.x0); }
-function py(y) {
-  var t = (y - plot.y0) / (plot.y1 - plot.y0);
-  return plot.bottom - (plot.bottom - plot.top) * Math.max(-0.05, Math.min(1.05, t));
-}
-function draw() {
-  var n = data.x.length, drawn = [];
-  data.series.forEach(function (s, i) {
-    var y = combine(data, index, s, n, n), d = "";
-    for (var k = 0; k < n; k++) d += (k ? "L" : "M") + px(data.x[k]).toFixed(1) + " " + py(y[k]).toFixed(1);
-    paths[i].setAttribute("d", d);
-    drawn.push(y);
-  });
-  data.markers.forEach(function (m, i) {
-    var x = combine(data, index, m, 1, 1)[0];
-    var inside = x >= plot.x0 && x <= plot.x1;
-    markers[i].setAttribute("d", inside ? "M" + px(x).toFixed(1) + " " + plot.top + "V" + plot.bottom : "");
-  });
-  return drawn;
-}
-if (data.drag.length) {
-  var dragging = false;
-  var dragTo = function (event) {
-    var p = svg.createSVGPoint();
-    p.x = event.clientX; p.y = event.clientY;
-    p = p.matrixTransform(svg.getScreenCTM().inverse());
-    var x = plot.x0 + (plot.x1 - plot.x0) * (p.x - plot.left) / (plot.right - plot.left);
-    var y = plot.y0 + (plot.y1 - plot.y0) * (plot.bottom - p.y) / (plot.bottom - plot.top);
-    data.drag.forEach(function (g) {
-      if (x < g.lo || x >= g.hi) return;
-      var values = data.values[g.slider], best = 0;
-      for (var k = 1; k < values.length; k++)
-        if (Math.abs(values[k] - y) < Math.abs(values[best] - y)) best = k;
-      index[g.slider] = best;
-    });
-    update();
-  };
-  svg.addEventListener("pointerdown", function (e) {
-    dragging = true; stop(); svg.setPointerCapture(e.pointerId); dragTo(e); e.preventDefault();
-  });
-  svg.addEventListener("pointermove", function (e) { if (dragging) dragTo(e); });
-  svg.addEventListener("pointerup", function () { dragging = false; });
-  svg.addEventListener("pointercancel", function () { dragging = false; });
-}
-update();
-"""
-
-# Surfaces: an orthographic view of the grid's quadrilaterals, far ones first, on a canvas;
-# drag to turn it.
-_SURFACE_JS = """
-var canvas = root.querySelector("canvas"), ctx = canvas.getContext("2d");
-var view = data.view, nx = data.x.length, ny = data.y.length;
-var note = root.querySelector(".nnbook-noscript");
-if (note) note.remove();
-function hex(c) { return [1, 3, 5].map(function (i) { return parseInt(c.slice(i, i + 2), 16); }); }
-var ramp = data.colors.map(hex);
-function colour(t, light) {
-  var s = t * (ramp.length - 1), k = Math.min(ramp.length - 2, Math.floor(s)), f = s - k;
-  return "rgb(" + ramp[k].map(function (c, m) {
-    return Math.round(light * (c + f * (ramp[k + 1][m] - c)));
-  }).join(",") + ")";
-}
-function draw() {
-  var z = combine(data, index, data.surface, nx * ny, nx);
-  var width = canvas.clientWidth || 520, height = Math.round(width * 0.7);
-  var ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
-  canvas.style.height = height + "px";
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  var ink = getComputedStyle(root).color;
-  var ca = Math.cos(view.azimuth), sa = Math.sin(view.azimuth);
-  var ce = Math.cos(view.elevation), se = Math.sin(view.elevation);
-  // world: x, y in [0, 1], height H in [-0.35, 0.35]; screen: (u, w) and depth d
-  function world(x, y, h) { return [x - 0.5, y - 0.5, (h - data.z0) / (data.z1 - data.z0) * 0.7 - 0.35]; }
-  function raw(p) {
-    var u = p[0] * ca - p[1] * sa, v = p[0] * sa + p[1] * ca;
-    return [u, p[2] * ce + v * se, v * ce - p[2] * se];
-  }
-  var corners = [], a, b, c;
-  for (a = 0; a < 2; a++) for (b = 0; b < 2; b++) for (c = 0; c < 2; c++)
-    corners.push(raw(world(a, b, c ? data.z1 : data.z0)));
-  var umin = Math.min.apply(null, corners.map(function (p) { return p[0]; }));
-  var umax = Math.max.apply(null, corners.map(function (p) { return p[0]; }));
-  var wmin = Math.min.apply(null, corners.map(function (p) { return p[1]; }));
-  var wmax = Math.max.apply(null, corners.map(function (p) { return p[1]; }));
-  var margin = 34, scale = Math.min((width - 2 * margin) / (umax - umin),
-                                    (height - 2 * margin) / (wmax - wmin));
-  function screen(p) {
-    var r = raw(p);
-    return [width / 2 + scale * (r[0] - (umin + umax) / 2),
-            height / 2 - scale * (r[1] - (wmin + wmax) / 2), r[2]];
-  }
-  function at(x, y, h) { return screen(world(x, y, h)); }
-  function fx(j) { return (data.x[j] - data.x[0]) / (data.x[nx - 1] - data.x[0]); }
-  function fy(i) { return (data.y[i] - data.y[0]) / (data.y[ny - 1] - data.y[0]); }
-  function clamp(h) { return Math.max(data.z0, Math.min(data.z1, h)); }
-  var points = [], worlds = [], i, j;
-  for (i = 0; i < ny; i++) for (j = 0; j < nx; j++) {
-    var p = world(fx(j), fy(i), clamp(z[i * nx + j]));
-    worlds.push(p); points.push(screen(p));
-  }
-  ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.lineWidth = 1; ctx.globalAlpha = 0.55;
-  var floor = [[0, 0], [1, 0], [1, 1], [0, 1]].map(function (q) { return at(q[0], q[1], data.z0); });
-  ctx.beginPath();
-  floor.forEach(function (q, k) { if (k) ctx.lineTo(q[0], q[1]); else ctx.moveTo(q[0], q[1]); });
-  ctx.closePath(); ctx.stroke();
-  var far = floor.reduce(function (m, q) { return q[2] > m[2] ? q : m; });
-  var pole = [far[0], far[1] - scale * 0.7 * ce];
-  ctx.beginPath(); ctx.moveTo(far[0], far[1]); ctx.lineTo(pole[0], pole[1]); ctx.stroke();
-  ctx.globalAlpha = 1; ctx.font = "12px sans-serif"; ctx.textAlign = "center";
-  ctx.fillText(String(data.z1), pole[0] - 14, pole[1] + 4);
-  ctx.fillText(String(data.z0), far[0] - 14, far[1] + 4);
-  var xl = at(0.5, -0.14, data.z0), yl = at(1.14, 0.5, data.z0);
-  ctx.fillText(data.labels[0], xl[0], xl[1] + 4); ctx.fillText(data.labels[1], yl[0], yl[1] + 4);
-  var quads = [];
-  for (i = 0; i + 1 < ny; i++) for (j = 0; j + 1 < nx; j++) {
-    var k = i * nx + j, q = [k, k + 1, k + nx + 1, k + nx];
-    var e1 = [0, 1, 2].map(function (m) { return worlds[q[2]][m] - worlds[q[0]][m]; });
-    var e2 = [0, 1, 2].map(function (m) { return worlds[q[3]][m] - worlds[q[1]][m]; });
-    var n = [e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]];
-    var len = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]) || 1;
-    var lit = Math.abs(-0.4 * n[0] - 0.5 * n[1] + 0.77 * n[2]) / len;
-    quads.push({q: q, depth: (points[q[0]][2] + points[q[1]][2] + points[q[2]][2] + points[q[3]][2]) / 4,
-                t: ((z[q[0]] + z[q[1]] + z[q[2]] + z[q[3]]) / 4 - data.z0) / (data.z1 - data.z0),
-                light: 0.55 + 0.45 * lit});
-  }
-  quads.sort(function (u, v) { return v.depth - u.depth; });
-  ctx.lineWidth = 0.4; ctx.strokeStyle = "rgba(0, 0, 0, 0.22)";
-  quads.forEach(function (quad) {
-    ctx.fillStyle = colour(Math.max(0, Math.min(1, quad.t)), quad.light);
-    ctx.beginPath();
-    quad.q.forEach(function (k, m) { if (m) ctx.lineTo(points[k][0], points[k][1]); else ctx.moveTo(points[k][0], points[k][1]); });
-    ctx.closePath(); ctx.fill(); ctx.stroke();
-  });
-  return [z];
-}
-var turning = null;
-canvas.addEventListener("pointerdown", function (e) {
-  turning = [e.clientX, e.clientY, view.azimuth, view.elevation];
-  canvas.setPointerCapture(e.pointerId); e.preventDefault();
-});
-canvas.addEventListener("pointermove", function (e) {
-  if (!turning) return;
-  view.azimuth = turning[2] - (e.clientX - turning[0]) * 0.01;
-  view.elevation = Math.max(0.05, Math.min(1.5, turning[3] + (e.clientY - turning[1]) * 0.01));
-  update();
-});
-canvas.addEventListener("pointerup", function () { turning = null; });
-canvas.addEventListener("pointercancel", function () { turning = null; });
-window.addEventListener("resize", update);
-update();
-"""
-
-_CSS = f"""
-.nnbook-explorer {{ margin: 1em 0; border: 1px solid var(--pst-color-border, #c8c8c8);
-  border-radius: 6px; padding: 0.6em 0.9em; max-width: 40em; }}
-.nnbook-explorer .nnbook-title {{ font-weight: 600; margin-bottom: 0.3em; }}
-.nnbook-explorer svg {{ display: block; width: 100%; height: auto; overflow: visible;
-  touch-action: none; font-family: inherit; }}
-.nnbook-explorer svg text {{ fill: currentColor; font-size: 13px; }}
-.nnbook-explorer canvas {{ display: block; width: 100%; touch-action: none; cursor: grab; }}
-.nnbook-explorer .nnbook-sliders {{ display: grid; align-items: center; gap: 0.3em 0.8em;
-  grid-template-columns: max-content minmax(8em, 1fr) 4.5em; margin-top: 0.4em; }}
-.nnbook-explorer input {{ width: 100%; margin: 0; accent-color: {COLORS[0]}; }}
-.nnbook-explorer .nnbook-value, .nnbook-explorer .nnbook-readouts {{
-  font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.nnbook-explorer .nnbook-buttons {{ display: flex; flex-wrap: wrap; gap: 0.5em;
-  margin-top: 0.5em; }}
-.nnbook-explorer button {{ font: inherit; color: inherit; background: transparent;
-  border: 1px solid currentColor; border-radius: 4px; padding: 0.15em 0.9em;
-  cursor: pointer; }}
-.nnbook-explorer .nnbook-legend {{ display: flex; flex-wrap: wrap; gap: 0.3em 1.2em;
-  font-size: 0.9em; }}
-.nnbook-explorer .nnbook-swatch {{ display: inline-block; width: 1.6em; height: 0;
-  border-top: 3px solid; vertical-align: middle; margin-right: 0.35em; }}
-.nnbook-explorer .nnbook-readouts {{ margin-top: 0.4em; display: flex; flex-wrap: wrap;
-  gap: 0.3em 1.5em; }}
-.nnbook-explorer .nnbook-verdict {{ font-weight: 600; color: {COLORS[2]}; }}
-@media print {{ .nnbook-explorer {{ display: none; }} }}
-"""
 
 # The curve plot, in SVG user units.
 WIDTH, HEIGHT = 560, 300
@@ -607,14 +322,9 @@ def _fixed(value: float, digits: int) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def _rounded(frames: np.ndarray) -> list[float]:
-    return [float(v) for v in np.round(frames.ravel(), DECIMALS)]
-
-
-def _ticks(lo: float, hi: float, most: int = 6) -> list[float]:
-    step = _nice_step(hi - lo, most)
-    first = math.ceil(lo / step - 1e-9)
-    return [round(k * step, 10) for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+def _axis_ticks(lo: float, hi: float) -> list[float]:
+    """Round ticks from ``lo`` to ``hi``: at most six gaps."""
+    return ticks(lo, hi, nice_step(hi - lo, 6))
 
 
 def _range(value: Any, name: str) -> tuple[float, float]:
@@ -685,7 +395,7 @@ def _embedded_components(frames: dict, checked: dict) -> dict:
                      and frames[other]["along"] == spec["along"]
                      and np.array_equal(other_frames, rounded)), None)
         if twin is None:
-            entry["data"] = _rounded(rounded)
+            entry["data"] = round_decimals(rounded, DECIMALS)
             seen.append((name, grids, rounded))
         else:
             entry["same_as"] = twin
@@ -734,13 +444,15 @@ def _readouts_html(data: dict, frames: dict, values: dict, index: dict,
     return '<div class="nnbook-readouts">' + "".join(items) + "</div>" if items else ""
 
 
-def _wrap(kind: str, widget_id: str, title: str | None, body: str, data: dict,
-          script: str) -> str:
+def _wrap(kind: str, widget_id: str, title: str | None, body: str, data: dict) -> str:
+    """The explorer's outer element: styles, title, ``body``, data and the scripts for ``kind``."""
     heading = f'<div class="nnbook-title">{html.escape(title)}</div>\n' if title else ""
+    scripts = (asset("explorer-math.js") + asset("explorer-controls.js") + "\n"
+               + asset(f"explorer-{kind}.js"))
     return (f'<div class="nnbook-widget nnbook-explorer nnbook-{kind}" id="{widget_id}">\n'
-            f"<style>{_CSS}</style>\n{heading}{body}\n"
-            f'<script type="application/json" class="nnbook-data">{_json_for_script(data)}'
-            f"</script>\n" + _script(widget_id, MATH_JS + _CONTROLS_JS + script) + "\n</div>")
+            + style("explorer.css", accent=COLORS[0], success=COLORS[2])
+            + f"\n{heading}{body}\n" + data_script(data) + "\n"
+            + script(widget_id, scripts) + "\n</div>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -807,7 +519,7 @@ def curves(x: Any, sliders: Sequence[Slider], components: Mapping[str, tuple],
            f'aria-label="{html.escape(title or "curves")}, redrawn as the sliders move">',
            '<g stroke="currentColor" fill="none" stroke-width="1">'
            f'<path d="M{PLOT["left"]} {PLOT["top"]}V{PLOT["bottom"]}H{PLOT["right"]}"/>']
-    xticks, yticks = _ticks(xs[0], xs[-1]), _ticks(lo, hi)
+    xticks, yticks = _axis_ticks(xs[0], xs[-1]), _axis_ticks(lo, hi)
     svg += [f'<path d="M{px(t):.1f} {PLOT["bottom"]}v5"/>' for t in xticks]
     svg += [f'<path d="M{PLOT["left"]} {py(t):.1f}h-5"/>' for t in yticks]
     if lo < 0 < hi:
@@ -859,13 +571,13 @@ def curves(x: Any, sliders: Sequence[Slider], components: Mapping[str, tuple],
         f'<span><span class="nnbook-swatch" style="border-top-color: {s["color"]};'
         f'{" border-top-style: dashed;" if s["dashed"] else ""}"></span>'
         f'{html.escape(s["label"])}</span>' for s in series_data)
-    widget_id = _new_id("curves", {"title": title, "series": [s["label"] for s in series_data],
+    widget_id = new_id("curves", {"title": title, "series": [s["label"] for s in series_data],
                                    "values": data["values"]})
     body = "\n".join(part for part in (
         "\n".join(svg), f'<div class="nnbook-legend">{legend}</div>',
         _controls_html(widget_id, checked, data, reset),
         _readouts_html(data, frames, values, index, score_text)) if part)
-    return Widget(_wrap("curves", widget_id, title, body, data, _CURVES_JS), widget_id,
+    return Widget(_wrap("curves", widget_id, title, body, data), widget_id,
                   f"curve explorer: {len(series_data)} curve(s), {len(checked)} slider(s)")
 
 
@@ -894,7 +606,7 @@ def surface(x: Any, y: Any, sliders: Sequence[Slider], components: Mapping[str, 
                          "activation": _check_activation(output.activation, "surface"),
                          "terms": _check_terms(output.terms, checked, frames, "surface")})
     values, index = _start(checked)
-    widget_id = _new_id("surface", {"title": title, "values": data["values"]})
+    widget_id = new_id("surface", {"title": title, "values": data["values"]})
     body = "\n".join(part for part in (
         f'<canvas role="img" aria-label="{html.escape(output.label)}: a 3-D surface over '
         f'{html.escape(labels[0])} and {html.escape(labels[1])}; drag to turn it"></canvas>'
@@ -902,5 +614,5 @@ def surface(x: Any, y: Any, sliders: Sequence[Slider], components: Mapping[str, 
         f"it to see the surface.</p>",
         _controls_html(widget_id, checked, data, reset),
         _readouts_html(data, frames, values, index, None)) if part)
-    return Widget(_wrap("surface", widget_id, title, body, data, _SURFACE_JS), widget_id,
+    return Widget(_wrap("surface", widget_id, title, body, data), widget_id,
                   f"surface explorer: {len(checked)} slider(s)")

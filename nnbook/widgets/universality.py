@@ -1,8 +1,10 @@
-"""Chapter 4's interactive figures: the constructions of :mod:`nnbook.studies.universality` on sliders.
+"""Chapter 4's interactive figures: the constructions of :mod:`nnbook.studies.universality`
+on sliders.
 
-Each function returns a :class:`nnbook.widgets.chapter3.Widget` built with :mod:`nnbook.widgets.explorer`: every
-curve and surface is computed here, by :mod:`nnbook.studies.universality`, for every position of the
-sliders it depends on; the browser adds them up with the output weights the reader chooses.
+Each function returns a :class:`nnbook.widgets.core.Widget` built with
+:mod:`nnbook.widgets.explorer`: every curve and surface is computed here, by
+:mod:`nnbook.studies.universality`, for every position of the sliders it depends on; the browser
+adds them up with the output weights the reader chooses.
 The starting values are the original's where it gives them (a neuron with w = 8, b = -4; steps
 at 0.4 and 0.6; a tower with h = 0.3, b = -0.5; ...).
 
@@ -32,8 +34,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.studies import universality as u
+from nnbook.widgets.core import Widget
 from nnbook.widgets.explorer import Player, Readout, Score, Series, Slider, Surface, curves, surface
-from nnbook.widgets.chapter3 import Widget
 
 __all__ = ["neuron", "step_forming", "step_position", "two_steps", "bump", "two_bumps",
            "five_bumps", "design", "surface_neuron", "surface_step", "surface_bump",
@@ -155,9 +157,9 @@ def design(rng=None) -> Widget:
     The score is :func:`nnbook.studies.universality.design_score`: the mean of
     |sigma^-1(f(x)) - h_{floor(5x)}| over x = 0, 0.01, ..., 0.99 (the first 100 points of
     :data:`X`), with ideal bumps, computed in the browser from the embedded curves;
-    below :data:`nnbook.studies.universality.DESIGN_THRESHOLD` the page says so. The heights start at
-    random multiples of 0.05 in [-1.5, 1.5] drawn from ``rng`` (a seed or Generator); Reset
-    returns to them.
+    below :data:`nnbook.studies.universality.DESIGN_THRESHOLD` the page says so. The heights
+    start at random multiples of 0.05 in [-1.5, 1.5] drawn from ``rng`` (a seed or Generator);
+    Reset returns to them.
     """
     rng = np.random.default_rng(rng)
     starts = np.round(rng.uniform(-1.5, 1.5, 5) / 0.05) * 0.05 + 0.0  # + 0.0: no "-0.00"
