@@ -8,32 +8,24 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from nnbook.activations import sigmoid
 from nnbook.widgets import explorer as e
 from nnbook.widgets.core import asset
-from nnbook.activations import sigmoid
 
-from test_widgets import NODE, assert_valid_javascript, needs_node
+from test_widget_core import assert_valid_javascript, embedded, needs_node, run_js
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import check_site  # noqa: E402
 
 MATH_JS = asset("explorer-math.js")  # the browser's arithmetic, as the pages embed it
-
 X = np.linspace(0, 1, 21)
 GRID = np.linspace(0, 1, 7)
-
-
-def embedded(widget) -> dict:
-    match = re.search(r'<script type="application/json" class="nnbook-data">(.*?)</script>',
-                      widget.html, re.S)
-    return json.loads(match.group(1))
 
 
 def neuron_widget(**kwargs):
@@ -216,11 +208,6 @@ def test_surface_components_must_fit_the_grid():
 # ---------------------------------------------------------------------------------------------
 # The browser's arithmetic, run by Node.js
 # ---------------------------------------------------------------------------------------------
-
-
-def run_js(program: str):
-    done = subprocess.run([NODE, "-e", program], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
 
 
 @needs_node

@@ -17,8 +17,8 @@ from nnbook.studies import universality as u
 from nnbook.widgets import universality as uw
 from nnbook.widgets.core import asset
 
-from test_explorer import embedded, numpy_frames, run_js
-from test_widgets import needs_node
+from test_explorer import numpy_frames
+from test_widget_core import embedded, needs_node, run_js
 
 ALL = [uw.neuron, uw.step_forming, uw.step_position, uw.two_steps, uw.bump, uw.two_bumps,
        uw.five_bumps, uw.design, uw.surface_neuron, uw.surface_step, uw.surface_bump,

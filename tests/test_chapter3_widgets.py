@@ -1,32 +1,23 @@
-"""Tests for nnbook.widgets.chapter3: the HTML carries the data it was given, shows the right starting
-state without a script, gives every widget its own ids, and rejects bad input. Where Node.js
-is installed, the widgets' scripts are also checked for syntax and the browser's softmax is
-compared with numpy's."""
+"""Tests for nnbook.widgets.chapter3: the HTML carries the data it was given, shows the right
+starting state without a script, gives every widget its own ids, and rejects bad input. Where
+Node.js is installed, the widgets' scripts are also checked for syntax and the browser's softmax
+(``assets/softmax.js``) is compared with numpy's."""
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
 
 from nnbook import activations
+from nnbook.network import Network
 from nnbook.widgets import chapter3 as widgets
 from nnbook.widgets.core import Widget, asset
-from nnbook.network import Network
 
-NODE = shutil.which("node")
-if NODE is None and os.environ.get("NNBOOK_REQUIRE_NODE"):
-    raise RuntimeError("NNBOOK_REQUIRE_NODE is set but Node.js (`node`) is not installed: the "
-                       "tests that run the widgets' scripts cannot run")
-# Tests that run the pages' scripts need Node.js; CI sets NNBOOK_REQUIRE_NODE so that they
-# never skip there.
-needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+from test_widget_core import assert_valid_javascript, embedded, needs_node, run_js, scripts
 
 
 def neuron_run(w: float, b: float, eta: float, steps: int = 40) -> dict[str, list[float]]:
@@ -53,14 +44,6 @@ def runs() -> dict[str, dict[str, list[float]]]:
             "bad start </script> & <b>": neuron_run(2.0, 2.0, 0.15, steps=25)}
 
 
-def embedded(widget: Widget) -> dict:
-    """The JSON a player embeds, parsed back out of its HTML."""
-    found = re.findall(r'<script type="application/json" class="nnbook-data">(.*?)</script>',
-                       widget.html, flags=re.S)
-    assert len(found) == 1
-    return json.loads(found[0])
-
-
 def fields(widget: Widget, name: str) -> list[str]:
     """The text the markup shows in every element marked data-field=name (before any script)."""
     return [html.unescape(text) for text in
@@ -69,11 +52,6 @@ def fields(widget: Widget, name: str) -> list[str]:
 
 def ids(widget: Widget) -> list[str]:
     return re.findall(r'\bid="([^"]+)"', widget.html)
-
-
-def scripts(widget: Widget) -> list[str]:
-    """The widget's executable scripts (not its JSON data)."""
-    return re.findall(r"<script>(.*?)</script>", widget.html, flags=re.S)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,15 +197,6 @@ def test_softmax_sliders_reject_bad_z(bad, message):
 # ---------------------------------------------------------------------------------------------
 
 
-def assert_valid_javascript(widget: Widget, folder) -> None:
-    """Node.js parses every script of the widget (``node --check``)."""
-    for i, script in enumerate(scripts(widget)):
-        path = folder / f"{widget.id}-{i}.js"
-        path.write_text(script)
-        done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-
-
 @needs_node
 def test_scripts_are_valid_javascript(runs, tmp_path):
     for widget in (widgets.neuron_player(runs), widgets.softmax_sliders([1, 2])):
@@ -239,8 +208,6 @@ def test_scripts_are_valid_javascript(runs, tmp_path):
                                [-5.0, 5.0, 4.9, -4.9, 0.1]])
 def test_the_browsers_softmax_agrees_with_numpy(z):
     assert asset("softmax.js") in widgets.softmax_sliders([0, 0]).html
-    program = asset("softmax.js") + f"console.log(JSON.stringify(softmax({json.dumps(z)})));"
-    done = subprocess.run([NODE, "-e", program], capture_output=True, text=True, check=True)
-    a = json.loads(done.stdout)
+    a = run_js(asset("softmax.js") + f"console.log(JSON.stringify(softmax({json.dumps(z)})));")
     np.testing.assert_allclose(a, activations.softmax(np.array(z)), rtol=1e-12, atol=1e-300)
     assert sum(a) == pytest.approx(1.0, abs=1e-12)
