@@ -23,7 +23,8 @@ Everything else is grouped by what it is for:
   the per-example reference, chapter 4's universality constructions, chapter 5's gradient speeds.
 * :mod:`nnbook.figures` -- the figures of the pages: one house style, data plots, diagrams.
 * :mod:`nnbook.widgets` -- interactive figures that play in the browser from numbers computed
-  when the page is built: the framework and each chapter's widgets.
+  when the page is built: the shared core, its scripts and styles (files in ``widgets/assets``),
+  the curve and surface explorer, and each chapter's widgets.
 
 ``docs/ARCHITECTURE.md`` draws these layers and says where new code goes.
 """
