@@ -16,18 +16,18 @@ displays as a ``text/html`` output. A widget's HTML is
 The scripts and styles are files in ``nnbook/widgets/assets/`` (shipped with the package),
 read by :func:`asset` and embedded in every widget that uses them:
 
-==========================  =================================================================
-file                        used by
-==========================  =================================================================
-``neuron-player.js/.css``   :func:`nnbook.widgets.chapter3.neuron_player`
-``softmax.js``              :func:`nnbook.widgets.chapter3.softmax_sliders` (the softmax itself)
-``softmax-sliders.js/.css`` :func:`nnbook.widgets.chapter3.softmax_sliders`
-``explorer-math.js``        both explorers: the sums the browser forms (tested with Node.js)
-``explorer-controls.js``    both explorers: sliders, players, readouts, score
-``explorer-curves.js``      :func:`nnbook.widgets.explorer.curves`
-``explorer-surface.js``     :func:`nnbook.widgets.explorer.surface`
-``explorer.css``            both explorers
-==========================  =================================================================
+===========================  ==================================================================
+file                         used by
+===========================  ==================================================================
+``neuron-player.js/.css``    :func:`nnbook.widgets.chapter3.neuron_player`
+``softmax.js``               :func:`nnbook.widgets.chapter3.softmax_sliders` (the softmax itself)
+``softmax-sliders.js/.css``  :func:`nnbook.widgets.chapter3.softmax_sliders`
+``explorer-math.js``         both explorers: the sums the browser forms (tested with Node.js)
+``explorer-controls.js``     both explorers: sliders, players, readouts, score
+``explorer-curves.js``       :func:`nnbook.widgets.explorer.curves`
+``explorer-surface.js``      :func:`nnbook.widgets.explorer.surface`
+``explorer.css``             both explorers
+===========================  ==================================================================
 
 Each file may begin with a ``/* ... */`` comment that says what it is; the comment is for the
 file's readers and is not embedded. A stylesheet may hold ``$name`` placeholders, filled in by
