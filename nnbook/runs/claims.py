@@ -237,23 +237,22 @@ def compare(claim_id: str, profile: str | None = None) -> Comparison:
     if claim.metric == "best":
         ours = result.best.accuracy
     elif claim.metric == "final":
-        ours = result.runs[0].metrics["final_accuracy"]
+        ours = result.runs[0].outcome.final_accuracy
     elif claim.metric == "accuracy":
         ours = result.runs[0].accuracy
     elif claim.metric == "ratio":
-        ours = result.runs[0].metrics["ratio"]
+        ours = result.runs[0].outcome.ratio
     elif claim.metric == "first_epoch":
         ours = result.runs[0].history.evaluation_accuracy[0]
     elif claim.metric == "best_training":
         ours = max(result.runs[0].history.training_accuracy)
     elif claim.metric.startswith("norm:"):
-        ours = result.runs[0].metrics["initial"][int(claim.metric[5:])]
+        ours = result.runs[0].outcome.initial[int(claim.metric[5:])]
     elif claim.metric.startswith("row:"):
         n = int(claim.metric[4:])
-        rows = [r for r in result.runs[0].metrics["rows"] if r["n_train"] == n]
-        if not rows:  # the fast profile leaves out the largest sizes
+        ours = result.runs[0].outcome.accuracy_at(n)
+        if ours is None:  # the fast profile leaves out the largest sizes
             return Comparison(claim, None, p, False)
-        ours = rows[0]["accuracy"]
     else:
         raise ValueError(f"claim {claim.id} has an unknown metric {claim.metric!r}")
     return Comparison(claim, ours, p, exp.settings(p) == exp.settings("full"), len(result.runs))
