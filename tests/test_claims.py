@@ -1,5 +1,7 @@
 """The registry of the original's numbers."""
 
+import dataclasses
+
 import pytest
 
 from nnbook.runs import claims, experiments
@@ -14,8 +16,17 @@ def test_every_claim_is_well_formed():
             assert 0 < c.value <= 1
         if c.experiment is not None:
             assert c.experiment in experiments.CATALOGUE
-            if c.metric != "best_training":  # that one reads the training curve of a run
+            if c.metric not in ("best_training", "parameters"):  # a training curve; a count
                 assert experiments.get(c.experiment).full.get("evaluation", "-") == c.data
+
+
+def test_every_claim_has_a_known_metric():
+    for c in claims.CLAIMS.values():
+        name, _, argument = c.metric.partition(":")
+        assert name in ("cited", "parameters") or name in claims.SUMMARIES, c.id
+        assert (c.experiment is None) == (name == "cited"), c.id
+        if name in ("row", "norm"):
+            assert int(argument) >= 0
 
 
 def test_original_values_are_formatted_as_the_book_writes_them():
@@ -24,9 +35,30 @@ def test_original_values_are_formatted_as_the_book_writes_them():
     assert claims.get("ch4.design_threshold").original() == "0.40"
 
 
-def test_parameter_count_claim_is_reproduced_exactly():
-    c = claims.compare("ch1.params30")
-    assert c.ours == 23_860 and c.within and c.formatted() == "23,860"
+def test_parameter_count_claim_is_reproduced_exactly(monkeypatch):
+    def no_running(*args, **kwargs):
+        raise AssertionError("a parameter count ran an experiment")
+
+    monkeypatch.setattr(experiments, "run", no_running)
+    for profile in ("full", "fast"):
+        c = claims.compare("ch1.params30", profile)
+        assert c.ours == 23_860 and c.within and c.formatted() == "23,860" and c.full_settings
+
+
+def test_parameter_count_is_read_from_the_catalogue(monkeypatch):
+    exp = experiments.get("ch1.net30")
+    monkeypatch.setitem(experiments.CATALOGUE, "ch1.net30",
+                        experiments.Experiment(exp.name, exp.title, exp.kind,
+                                               dict(exp.full, sizes=[784, 100, 10]), exp.fast))
+    assert claims.compare("ch1.params30").ours == 784 * 100 + 100 + 100 * 10 + 10
+
+
+def test_unknown_metric(monkeypatch):
+    claim = claims.get("ch1.darkness")
+    odd = dataclasses.replace(claim, id="ch1.odd", metric="median")
+    monkeypatch.setitem(claims.CLAIMS, "ch1.odd", odd)
+    with pytest.raises(ValueError, match="claim ch1.odd has an unknown metric 'median'; known: cited"):
+        claims.compare("ch1.odd")
 
 
 def test_comparison_tolerance():

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from nnbook.runs import experiments, precompute, profile
+from nnbook.runs import experiments, outcomes, precompute, profile
 from nnbook.runs.experiments import Experiment
 
 pytestmark = pytest.mark.usefixtures("mnist_dir")
@@ -69,6 +69,139 @@ def test_unknown_experiment():
         experiments.run("ch9.x")
 
 
+def test_every_experiment_has_a_registered_kind():
+    for exp in experiments.CATALOGUE.values():
+        assert exp.kind in experiments.KINDS, exp.name
+
+
+def test_unknown_kind(cache, monkeypatch):
+    exp = Experiment("test.odd", "odd", "nope", dict(repeats=1, seed=1))
+    monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
+    for call in (lambda: experiments.run("test.odd"), lambda: experiments.work("test.odd"),
+                 lambda: experiments.steps("test.odd")):
+        with pytest.raises(ValueError, match="experiment test.odd has an unknown kind 'nope'; known: "):
+            call()
+
+
+def test_a_registered_kind_is_run_and_cached_with_its_outcome(cache, monkeypatch):
+    def constant(s, seeds, data, callback=None):
+        assert data == (None, None)  # the settings name no data
+        return experiments.Computed(outcomes.Baseline(s["value"]))
+
+    monkeypatch.setitem(experiments.KINDS, "constant",
+                        experiments.Kind("constant", constant, outcomes.Baseline, lambda s: 1.0,
+                                         lambda s: None))
+    exp = Experiment("test.constant", "constant", "constant", dict(repeats=2, seed=1, value=0.25))
+    monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
+    result = experiments.run("test.constant", "full")
+    assert [r.outcome for r in result.runs] == [outcomes.Baseline(0.25)] * 2
+    assert result.accuracies == [0.25, 0.25]
+    stored = json.loads(result.runs[0].path.read_text())["outcome"]
+    assert stored == {"tag": "baseline", "accuracy": 0.25}
+    assert experiments.work("test.constant") == 1.0
+
+
+SMALL = {  # one small experiment of every kind but "sgd" (see `tiny`), on the real data
+    "sgd_sweep": dict(sizes=[784, 5, 10], cost="cross-entropy", init="scaled", eta=0.5,
+                      mini_batch_size=10, lmbda_per_image=0.0001, examples=400, n_train=None,
+                      n_trains=[100, 200], evaluation="validation", n_evaluation=500),
+    "svm_sweep": dict(n_trains=[100, 200], evaluation="validation", n_evaluation=500, C=1.0,
+                      gamma="auto"),
+    "layer_speed": dict(sizes=[784, 5, 5, 10], cost="cross-entropy", init="scaled", n_train=100,
+                        eta=0.1, lmbda=5.0, steps=3, neurons=2),
+    "random": dict(evaluation="test"),
+    "darkness": dict(n_train=1000, evaluation="test"),
+    "svm": dict(n_train=200, evaluation="validation", n_evaluation=500, C=1.0, gamma="auto"),
+    "speed_gradient": dict(sizes_list=[[20, 5, 2], [40, 10, 2]], mini_batch_size=10),
+    "speed_minibatch": dict(sizes=[20, 5, 2], batch_sizes=[1, 10]),
+}
+
+
+def test_every_kind_has_a_small_example():
+    assert set(SMALL) | {"sgd"} == set(experiments.KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(SMALL))
+def test_every_kind_computes_its_outcome_and_reads_it_back(cache, monkeypatch, kind):
+    exp = Experiment(f"test.{kind}", kind, kind, dict(SMALL[kind], repeats=1, seed=2))
+    monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
+    steps = []
+    run = experiments.run_one(exp.name, 0, "full", callback=lambda step, history: steps.append(step))
+    assert type(run.outcome) is experiments.KINDS[kind].outcome
+    assert len(steps) == (experiments.steps(exp.name, "full") or 0)
+    again = experiments.run_one(exp.name, 0, "full")
+    assert again.outcome == run.outcome and again.seconds == run.seconds  # from the cache
+    outcome = run.outcome
+    if kind.endswith("_sweep"):
+        assert [r.n_train for r in outcome.rows] == [100, 200]
+        assert all(0.1 < r.accuracy <= 1 for r in outcome.rows)
+        if kind == "sgd_sweep":  # 400 examples seen at each size, lmbda scaled with it
+            assert [(r.epochs, r.lmbda) for r in outcome.rows] == [(4, 0.01), (2, 0.02)]
+    elif kind == "layer_speed":
+        assert len(outcome.initial) == 2 and len(outcome.neurons) == 2
+        assert np.asarray(outcome.during).shape == (3, 2)
+    elif kind == "speed_gradient":
+        assert [r["sizes"] for r in outcome.rows] == [[20, 5, 2], [40, 10, 2]]
+        assert np.isfinite([outcome.backprop_slope, outcome.finite_difference_slope]).all()
+    elif kind == "speed_minibatch":
+        assert outcome.ratio == outcome.rows[1]["speedup"]
+    else:
+        assert 0 < run.accuracy < 1
+
+
+def test_steps_follow_the_kind():
+    assert experiments.steps("ch1.net30", "full") == 30
+    assert experiments.steps("ch3.more_data", "full") == 9  # one per training-set size
+    assert experiments.steps("ch1.svm", "full") is None  # no progress reports
+
+
+EXAMPLES = [
+    outcomes.Training(0.95, 12, 0.94),
+    outcomes.Training(0.3, None, 0.3),
+    outcomes.Baseline(0.2225),
+    outcomes.SizeSweep([outcomes.SweepRow(100, 0.6, 15_000, 0.01), outcomes.SweepRow(200, 0.7)]),
+    outcomes.LayerSpeeds([0.07, 0.31], [[0.1, 0.2], [0.3, 0.4]], [[0.07, 0.31], [0.08, 0.3]]),
+    outcomes.GradientCost([{"parameters": 10, "backprop_seconds": 0.1}], 1.1, 2.0),
+    outcomes.MinibatchSpeedup([{"mini_batch_size": 10, "speedup": 3.0}], 3.0),
+]
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES, ids=lambda o: type(o).__name__)
+def test_outcomes_survive_the_cache_format(outcome):
+    d = json.loads(json.dumps(outcome.to_dict()))
+    assert d["tag"] == outcome.tag
+    again = outcomes.from_dict(d, type(outcome))
+    assert again == outcome and type(again) is type(outcome)
+
+
+def test_every_outcome_type_is_tagged_once():
+    assert set(outcomes.TYPES) == {k.outcome.tag for k in experiments.KINDS.values()}
+    assert all(cls.tag == tag for tag, cls in outcomes.TYPES.items())
+
+
+def test_a_sweep_gives_the_accuracy_at_a_size():
+    sweep = EXAMPLES[3]
+    assert sweep.accuracy_at(200) == 0.7
+    assert sweep.accuracy_at(50_000) is None
+
+
+@pytest.mark.parametrize("d, message", [
+    ({"tag": "training", "accuracy": 0.9, "best_epoch": 3, "final_accuracy": 0.9}, "must be a Baseline"),
+    ({"tag": "nothing", "accuracy": 0.9}, "tag among .*; got tag 'nothing'"),
+    ({"accuracy": 0.9}, "got tag None"),
+    ({"tag": "baseline", "accuracy": 0.9, "rows": []}, r"fields \['accuracy'\]; got \['accuracy', 'rows'\]"),
+    ([0.9], "got tag None"),
+])
+def test_a_mismatched_outcome_is_refused(d, message):
+    with pytest.raises(ValueError, match=message):
+        outcomes.from_dict(d, outcomes.Baseline)
+
+
+def test_a_sweep_with_bad_rows_is_refused():
+    with pytest.raises(ValueError, match="not a valid SizeSweep outcome"):
+        outcomes.from_dict({"tag": "size_sweep", "rows": [{"n": 100}]})
+
+
 def test_run_is_cached_and_served_from_the_cache(cache, tiny, monkeypatch):
     first = experiments.run("test.tiny", "full")
     assert len(first.runs) == 2 and first.profile == "full"
@@ -76,6 +209,9 @@ def test_run_is_cached_and_served_from_the_cache(cache, tiny, monkeypatch):
     assert len(list(cache.glob("test.tiny-*.npz"))) == 2
     assert first.runs[0].history.evaluation_accuracy != first.runs[1].history.evaluation_accuracy
     assert first.best.accuracy == max(first.accuracies) > 0.15  # above chance after 2 epochs
+    for r in first.runs:
+        acc = r.history.evaluation_accuracy
+        assert r.outcome == outcomes.Training(max(acc), r.history.best_epoch, acc[-1])
 
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was computed again")
@@ -83,6 +219,7 @@ def test_run_is_cached_and_served_from_the_cache(cache, tiny, monkeypatch):
     monkeypatch.setattr(experiments, "_compute", no_training)
     again = experiments.run("test.tiny", "full")
     assert [r.history for r in again.runs] == [r.history for r in first.runs]
+    assert [r.outcome for r in again.runs] == [r.outcome for r in first.runs]
     assert again.runs[0].seconds == first.runs[0].seconds
     # the stored network gives the stored accuracy back
     net = again.best.network()
@@ -118,6 +255,23 @@ def test_a_corrupt_cache_entry_is_computed_again(cache, tiny):
     again = experiments.run_one("test.tiny", 0, "fast")
     assert again.history == run.history
     assert json.loads(again.path.read_text())["repeat"] == 0
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.update(outcome={"tag": "baseline", "accuracy": 0.5}),  # another kind's outcome
+    lambda d: d["outcome"].pop("best_epoch"),  # a field missing
+    lambda d: d.update(metrics=d.pop("outcome")),  # the format before outcomes had types
+    lambda d: d.pop("seconds"),
+    lambda d: d.update(history={"epochs_run": 3}),
+])
+def test_a_mismatched_cache_entry_is_computed_again(cache, tiny, change):
+    run = experiments.run_one("test.tiny", 0, "fast")
+    d = json.loads(run.path.read_text())
+    change(d)
+    run.path.write_text(json.dumps(d))
+    again = experiments.run_one("test.tiny", 0, "fast")
+    assert again.outcome == run.outcome and again.history == run.history
+    assert json.loads(again.path.read_text())["outcome"]["tag"] == "training"
 
 
 def test_no_temporary_files_are_left(cache, tiny):

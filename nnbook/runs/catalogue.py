@@ -1,9 +1,9 @@
 """The book's experiments: every run a page shows, with the original's settings.
 
-Each experiment has a name (``"ch1.net30"``), a kind that says how it is run (see
-:func:`nnbook.runs.experiments._compute`), its settings in the ``full`` profile (the original's) and
-the changes the ``fast`` profile makes for smoke builds. :mod:`nnbook.runs.experiments` runs and caches
-them; this module only says what they are.
+Each experiment has a name (``"ch1.net30"``), a kind that says how it is run (one of
+:data:`nnbook.runs.experiments.KINDS`), its settings in the ``full`` profile (the original's) and
+the changes the ``fast`` profile makes for smoke builds. :mod:`nnbook.runs.experiments` runs and
+caches them; this module only says what they are.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ class Experiment:
 
     name: str
     title: str
-    kind: str  # "sgd", "random", "darkness" or "svm"
+    kind: str  # a key of nnbook.runs.experiments.KINDS: "sgd", "sgd_sweep", "svm", ...
     full: dict
     fast: dict = field(default_factory=dict)
 

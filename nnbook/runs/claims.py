@@ -8,8 +8,10 @@ every claim with our value, the profile that produced it and whether it is withi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from nnbook.network import Network
 from nnbook.runs import experiments, profile as profiles
 
 BOOK = "http://neuralnetworksanddeeplearning.com"
@@ -20,13 +22,15 @@ class Claim:
     """One number reported by the original book.
 
     ``value`` is a fraction for accuracies (0.9542 for 95.42 %) and a plain number for counts.
-    ``metric`` says how our runs of ``experiment`` are summarised to compare with it:
-    ``"best"`` (the highest peak accuracy over all our repeats; the original's "best of three"),
-    ``"final"`` (accuracy after the last epoch of the first repeat), ``"first_epoch"`` (after
-    the first epoch), ``"best_training"`` (peak training accuracy), ``"row:N"`` (the row for N
-    training images of a sweep), ``"ratio"`` (a measured speed-up), ``"accuracy"`` (a baseline's
-    accuracy), ``"parameters"`` (the number of weights and biases of ``sizes``) or ``"cited"``
-    (a result the original quotes from the literature, which this edition does not re-run).
+    ``metric`` says how our runs of ``experiment`` are summarised to compare with it (the table
+    ``SUMMARIES``): ``"best"`` (the highest peak accuracy over all our repeats; the original's
+    "best of three"), ``"final"`` (accuracy after the last epoch of the first repeat),
+    ``"first_epoch"`` (after the first epoch), ``"best_training"`` (peak training accuracy),
+    ``"row:N"`` (the row for N training images of a sweep), ``"norm:L"`` (hidden layer L + 1's
+    speed of learning at initialisation), ``"ratio"`` (a measured speed-up), ``"accuracy"`` (a
+    baseline's accuracy). Two metrics run nothing: ``"parameters"`` (the number of weights and
+    biases of the experiment's ``sizes``, read from the catalogue) and ``"cited"`` (a result the
+    original quotes from the literature, which this edition does not re-run).
     """
 
     id: str
@@ -91,7 +95,7 @@ _CH4 = f"{BOOK}/chap4.html"
 _CH5 = f"{BOOK}/chap5.html"
 CLAIMS: dict[str, Claim] = {c.id: c for c in [
     Claim("ch1.params30", 1, "Implementing our network", "weights and biases of [784, 30, 10]",
-          23_860, "-", None, "parameters", 0, _CH1, unit="count"),
+          23_860, "-", "ch1.net30", "parameters", 0, _CH1, unit="count"),
     Claim("ch1.net30", 1, "Implementing our network",
           "[784, 30, 10], quadratic cost, eta = 3.0, m = 10, 30 epochs; peak, best of 3 runs",
           0.9542, "test", "ch1.net30", "best", 0.01, _CH1),
@@ -221,42 +225,42 @@ def get(claim_id: str) -> Claim:
         raise ValueError(f"no claim {claim_id!r}; known: {', '.join(sorted(CLAIMS))}") from None
 
 
+# How the runs of a claim's experiment are summarised, by the metric's name (the part before any
+# ":"); each function takes the experiment's Result and the metric's argument (after the ":").
+# A summary is None when the profile left the measurement out (the fast profile's shorter sweeps).
+SUMMARIES: dict[str, Callable[[experiments.Result, str], float | None]] = {
+    "best": lambda result, _: result.best.accuracy,
+    "final": lambda result, _: result.runs[0].outcome.final_accuracy,
+    "accuracy": lambda result, _: result.runs[0].accuracy,
+    "ratio": lambda result, _: result.runs[0].outcome.ratio,
+    "first_epoch": lambda result, _: result.runs[0].history.evaluation_accuracy[0],
+    "best_training": lambda result, _: max(result.runs[0].history.training_accuracy),
+    "norm": lambda result, layer: result.runs[0].outcome.initial[int(layer)],
+    "row": lambda result, n_train: result.runs[0].outcome.accuracy_at(int(n_train)),
+}
+
+
 def compare(claim_id: str, profile: str | None = None) -> Comparison:
     """Our value for claim ``claim_id``, computed (or read from the run cache) in ``profile``."""
     claim = get(claim_id)
     p = profiles.current(profile)
     if claim.metric == "cited":
         return Comparison(claim, None, p, True)
-    if claim.metric == "parameters":
-        from nnbook.network import Network
-
-        sizes = [int(n) for n in claim.setting.split("[")[1].split("]")[0].split(",")]
-        return Comparison(claim, Network(sizes, rng=0).num_parameters(), p, True)
     exp = experiments.get(claim.experiment)
+    settings = exp.settings(p)
+    if claim.metric == "parameters":  # a count from the settings: nothing to run
+        sizes = settings["sizes"]
+        return Comparison(claim, Network(sizes, rng=0).num_parameters(), p,
+                          sizes == exp.full["sizes"])
+    name, _, argument = claim.metric.partition(":")
+    if name not in SUMMARIES:
+        raise ValueError(f"claim {claim.id} has an unknown metric {claim.metric!r}; "
+                         f"known: cited, parameters, {', '.join(SUMMARIES)}")
     result = experiments.run(claim.experiment, p)
-    if claim.metric == "best":
-        ours = result.best.accuracy
-    elif claim.metric == "final":
-        ours = result.runs[0].metrics["final_accuracy"]
-    elif claim.metric == "accuracy":
-        ours = result.runs[0].accuracy
-    elif claim.metric == "ratio":
-        ours = result.runs[0].metrics["ratio"]
-    elif claim.metric == "first_epoch":
-        ours = result.runs[0].history.evaluation_accuracy[0]
-    elif claim.metric == "best_training":
-        ours = max(result.runs[0].history.training_accuracy)
-    elif claim.metric.startswith("norm:"):
-        ours = result.runs[0].metrics["initial"][int(claim.metric[5:])]
-    elif claim.metric.startswith("row:"):
-        n = int(claim.metric[4:])
-        rows = [r for r in result.runs[0].metrics["rows"] if r["n_train"] == n]
-        if not rows:  # the fast profile leaves out the largest sizes
-            return Comparison(claim, None, p, False)
-        ours = rows[0]["accuracy"]
-    else:
-        raise ValueError(f"claim {claim.id} has an unknown metric {claim.metric!r}")
-    return Comparison(claim, ours, p, exp.settings(p) == exp.settings("full"), len(result.runs))
+    ours = SUMMARIES[name](result, argument)
+    if ours is None:
+        return Comparison(claim, None, p, False)
+    return Comparison(claim, ours, p, settings == exp.settings("full"), len(result.runs))
 
 
 def chapter(n: int) -> list[Claim]:
