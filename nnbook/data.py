@@ -230,6 +230,48 @@ def fetch_mnist(data_dir: PathLike | None = None, *, mirrors: Sequence[str] = MI
     return folder
 
 
+def mnist_files(data_dir: PathLike | None = None) -> dict[str, bytes]:
+    """The four verified .gz files as bytes, keyed by name: what a machine without them needs.
+
+    Downloads what is missing first (:func:`fetch_mnist`). ``python -m nnbook precompute`` sends
+    these bytes to the workers of a cluster, which install them with :func:`install_mnist_files`,
+    so that MNIST is fetched once and the workers need neither a shared disk nor the internet.
+    """
+    folder = fetch_mnist(data_dir, progress=False)
+    return {name: (folder / name).read_bytes() for name in FILES}
+
+
+def install_mnist_files(files: dict[str, bytes], data_dir: PathLike | None = None) -> Path:
+    """Write the files of :func:`mnist_files` into the data folder, each verified first.
+
+    Files already in the folder are left as they are (:func:`load_mnist` verifies them when it
+    reads them); missing ones are written atomically. Returns the folder.
+
+    Raises
+    ------
+    ValueError : ``files`` does not hold exactly the four MNIST files.
+    ChecksumError, IDXFormatError : one of them is not the expected file (nothing is written).
+    """
+    if not isinstance(files, dict) or sorted(files) != sorted(FILES):
+        got = sorted(files) if isinstance(files, dict) else type(files).__name__
+        raise ValueError(f"files must map the four MNIST file names to their bytes; got {got}")
+    for name in FILES:
+        _check_digest(_gunzip(files[name], name), name, name)
+    folder = _folder(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        if not (folder / name).is_file():
+            fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(files[name])
+                os.replace(temp, folder / name)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+    return folder
+
+
 def read_idx(path: PathLike) -> np.ndarray:
     """Parse one gzip-compressed IDX file into an array of its shape and (native) dtype.
 

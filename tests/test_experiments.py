@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from nnbook.runs import experiments, outcomes, precompute, profile
+from nnbook.runs import cache as run_cache, experiments, kinds, outcomes, precompute, profile
 from nnbook.runs.experiments import Experiment
+from run_examples import SMALL
 
 pytestmark = pytest.mark.usefixtures("mnist_dir")
 
@@ -56,10 +57,10 @@ def test_every_experiment_has_valid_settings_in_both_profiles():
                 assert s["n_train"] <= 50_000 and s["epochs"] >= 1 and s["eta"] > 0
 
 
-def test_every_experiment_has_a_work_estimate_and_a_step_count():
+def test_every_experiment_has_a_time_estimate_and_a_step_count():
     for name in experiments.CATALOGUE:
         for p in profile.PROFILES:
-            assert experiments.work(name, p) > 0
+            assert precompute.estimate(precompute.Task(name, 0), p) > 0
             steps = experiments.steps(name, p)
             assert steps is None or steps >= 1
 
@@ -71,13 +72,13 @@ def test_unknown_experiment():
 
 def test_every_experiment_has_a_registered_kind():
     for exp in experiments.CATALOGUE.values():
-        assert exp.kind in experiments.KINDS, exp.name
+        assert exp.kind in kinds.KINDS, exp.name
 
 
 def test_unknown_kind(cache, monkeypatch):
     exp = Experiment("test.odd", "odd", "nope", dict(repeats=1, seed=1))
     monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
-    for call in (lambda: experiments.run("test.odd"), lambda: experiments.work("test.odd"),
+    for call in (lambda: experiments.run("test.odd"), lambda: precompute.estimate(precompute.Task("test.odd", 0)),
                  lambda: experiments.steps("test.odd")):
         with pytest.raises(ValueError, match="experiment test.odd has an unknown kind 'nope'; known: "):
             call()
@@ -86,10 +87,10 @@ def test_unknown_kind(cache, monkeypatch):
 def test_a_registered_kind_is_run_and_cached_with_its_outcome(cache, monkeypatch):
     def constant(s, seeds, data, callback=None):
         assert data == (None, None)  # the settings name no data
-        return experiments.Computed(outcomes.Baseline(s["value"]))
+        return kinds.Computed(outcomes.Baseline(s["value"]))
 
-    monkeypatch.setitem(experiments.KINDS, "constant",
-                        experiments.Kind("constant", constant, outcomes.Baseline, lambda s: 1.0,
+    monkeypatch.setitem(kinds.KINDS, "constant",
+                        kinds.Kind("constant", constant, outcomes.Baseline, lambda s: 1.0,
                                          lambda s: None))
     exp = Experiment("test.constant", "constant", "constant", dict(repeats=2, seed=1, value=0.25))
     monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
@@ -98,27 +99,11 @@ def test_a_registered_kind_is_run_and_cached_with_its_outcome(cache, monkeypatch
     assert result.accuracies == [0.25, 0.25]
     stored = json.loads(result.runs[0].path.read_text())["outcome"]
     assert stored == {"tag": "baseline", "accuracy": 0.25}
-    assert experiments.work("test.constant") == 1.0
-
-
-SMALL = {  # one small experiment of every kind but "sgd" (see `tiny`), on the real data
-    "sgd_sweep": dict(sizes=[784, 5, 10], cost="cross-entropy", init="scaled", eta=0.5,
-                      mini_batch_size=10, lmbda_per_image=0.0001, examples=400, n_train=None,
-                      n_trains=[100, 200], evaluation="validation", n_evaluation=500),
-    "svm_sweep": dict(n_trains=[100, 200], evaluation="validation", n_evaluation=500, C=1.0,
-                      gamma="auto"),
-    "layer_speed": dict(sizes=[784, 5, 5, 10], cost="cross-entropy", init="scaled", n_train=100,
-                        eta=0.1, lmbda=5.0, steps=3, neurons=2),
-    "random": dict(evaluation="test"),
-    "darkness": dict(n_train=1000, evaluation="test"),
-    "svm": dict(n_train=200, evaluation="validation", n_evaluation=500, C=1.0, gamma="auto"),
-    "speed_gradient": dict(sizes_list=[[20, 5, 2], [40, 10, 2]], mini_batch_size=10),
-    "speed_minibatch": dict(sizes=[20, 5, 2], batch_sizes=[1, 10]),
-}
+    assert precompute.estimate(precompute.Task("test.constant", 0)) == 1.0
 
 
 def test_every_kind_has_a_small_example():
-    assert set(SMALL) | {"sgd"} == set(experiments.KINDS)
+    assert set(SMALL) | {"sgd"} == set(kinds.KINDS)
 
 
 @pytest.mark.parametrize("kind", sorted(SMALL))
@@ -127,7 +112,7 @@ def test_every_kind_computes_its_outcome_and_reads_it_back(cache, monkeypatch, k
     monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
     steps = []
     run = experiments.run_one(exp.name, 0, "full", callback=lambda step, history: steps.append(step))
-    assert type(run.outcome) is experiments.KINDS[kind].outcome
+    assert type(run.outcome) is kinds.KINDS[kind].outcome
     assert len(steps) == (experiments.steps(exp.name, "full") or 0)
     again = experiments.run_one(exp.name, 0, "full")
     assert again.outcome == run.outcome and again.seconds == run.seconds  # from the cache
@@ -175,7 +160,7 @@ def test_outcomes_survive_the_cache_format(outcome):
 
 
 def test_every_outcome_type_is_tagged_once():
-    assert set(outcomes.TYPES) == {k.outcome.tag for k in experiments.KINDS.values()}
+    assert set(outcomes.TYPES) == {k.outcome.tag for k in kinds.KINDS.values()}
     assert all(cls.tag == tag for tag, cls in outcomes.TYPES.items())
 
 
@@ -216,7 +201,7 @@ def test_run_is_cached_and_served_from_the_cache(cache, tiny, monkeypatch):
     def no_training(*args, **kwargs):
         raise AssertionError("a cached run was computed again")
 
-    monkeypatch.setattr(experiments, "_compute", no_training)
+    monkeypatch.setattr(kinds, "compute", no_training)
     again = experiments.run("test.tiny", "full")
     assert [r.history for r in again.runs] == [r.history for r in first.runs]
     assert [r.outcome for r in again.runs] == [r.outcome for r in first.runs]
@@ -235,18 +220,17 @@ def test_same_seed_same_numbers(cache, tiny):
     assert a.accuracies == b.accuracies
 
 
-def test_cache_key_changes_with_settings_source_and_repeat(tiny, monkeypatch):
+def test_cache_key_changes_with_settings_training_code_and_repeat(tiny, monkeypatch):
     s = tiny.settings("full")
-    key = experiments.run_key("test.tiny", s, 0)
-    assert experiments.run_key("test.tiny", s, 1) != key
-    assert experiments.run_key("test.tiny", dict(s, eta=0.5), 0) != key
-    assert experiments.run_key("test.tiny", dict(s, repeats=5), 0) == key  # more repeats reuse runs
-    monkeypatch.setattr(experiments, "source_hash", lambda: "changed")
-    assert experiments.run_key("test.tiny", s, 0) != key
-
-
-def test_source_hash_covers_the_package():
-    assert len(experiments.source_hash()) == 64
+    key = run_cache.run_key("test.tiny", s, 0)
+    assert run_cache.run_key("test.tiny", s, 1) != key
+    assert run_cache.run_key("test.tiny", dict(s, eta=0.5), 0) != key
+    assert run_cache.run_key("test.tiny", dict(s, repeats=5), 0) == key  # more repeats reuse runs
+    monkeypatch.setattr(run_cache, "training_code_hash", lambda: "changed")
+    assert run_cache.run_key("test.tiny", s, 0) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(run_cache, "numpy_version", lambda: "9.9")
+    assert run_cache.run_key("test.tiny", s, 0) != key
 
 
 def test_a_corrupt_cache_entry_is_computed_again(cache, tiny):

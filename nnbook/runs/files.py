@@ -4,15 +4,22 @@
 run cache, saved networks): the content goes to a temporary file in the target's own folder, and
 only a complete file is renamed over the target. ``os.replace`` is atomic when both names are on
 the same file system, which is why the temporary file lives next to the target and not in /tmp.
+
+:func:`write_npz` writes arrays as numpy's ``.npz`` format with fixed timestamps, so that the same
+arrays always give the same bytes (``numpy.savez`` stamps each member with the current time): a
+run computed twice, here or on another machine, is then stored as the same file.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Union
+
+import numpy as np
 
 PathLike = Union[str, os.PathLike]
 
@@ -35,3 +42,17 @@ def atomic_write(path: PathLike, write: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip member can carry
+
+
+def write_npz(f: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to the binary file ``f`` as an uncompressed ``.npz`` (what
+    ``numpy.savez(f, **arrays)`` writes, readable by ``numpy.load``), deterministically: members
+    in the order given, each stamped 1980-01-01. Object arrays are refused (no pickles)."""
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH)
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)

@@ -1,10 +1,26 @@
-"""Compute the runs that the book's pages need, ahead of the page build, on every core.
+"""Compute the runs that the book's pages need, ahead of the page build, on any executor.
 
-A cold build of the full profile trains for a long time; done inside the page build it would
-look hung. :func:`precompute` runs every missing repeat of the chosen experiments in parallel
-worker processes (one BLAS thread each: at mini-batch 10 the work is bound by per-call overhead,
-so independent runs use the cores better than threaded matrix products do) and reports progress
-through a callback. The command ``python -m nnbook precompute`` shows it as a progress display.
+A cold build of the full profile trains for hours; done inside the page build it would look
+hung. :func:`precompute` lists every missing repeat of the chosen experiments as a task,
+``(experiment, repeat)``, and maps the tasks onto an executor:
+
+* **local worker processes** (the default), one per core, each with one BLAS thread: at
+  mini-batch 10 the work is bound by per-call overhead, so independent runs use the cores better
+  than threaded matrix products do;
+* a **Dask cluster** (``scheduler="tcp://host:8786"``, or ``$NNBOOK_SCHEDULER``), so a reader
+  with a cluster, or a cloud's Dask service, trains the book there. MNIST is sent to the workers
+  once, as the four verified files, and each worker sends back the finished run's files as bytes.
+
+Either way :func:`compute` is the task: it runs one repeat in the worker's own temporary folder
+and returns the files; this process writes them into its cache, atomically. Workers need no
+shared disk, and the cache a cluster fills is the cache local workers would have filled.
+
+For a CI job matrix, :func:`plan` deals every task of the book (cached or not) to ``n`` shards,
+longest first onto the least-loaded shard, from estimated times (:func:`estimate`); shard ``k``
+then computes the missing tasks of its share (``shard=(k, n)``). The shards' caches are merged
+by copying their files into one folder.
+
+Progress is reported the same way for every executor, through a ``report`` callback.
 """
 
 from __future__ import annotations
@@ -12,13 +28,29 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
-from nnbook.runs import experiments
+from nnbook.runs import cache, experiments, kinds, profile as profiles
 
+SCHEDULER_ENV = "NNBOOK_SCHEDULER"
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_POLL = 0.2  # seconds between looks at the workers
+
+
+@dataclass(frozen=True, order=True)
+class Task:
+    """One repeat of one experiment: the unit of work an executor runs."""
+
+    experiment: str
+    repeat: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.experiment} #{self.repeat + 1}"
 
 
 @dataclass
@@ -35,88 +67,247 @@ class Progress:
     seconds: float | None = None  # how long that run took
 
 
+@dataclass(frozen=True)
+class Finished:
+    """What a worker sends back: the task, how long it took, and the run's files as bytes."""
+
+    task: Task
+    seconds: float
+    files: dict[str, bytes]
+
+
+# ---- which tasks ----------------------------------------------------------------------------
+
+
+def all_tasks(names=None, profile: str | None = None) -> list[Task]:
+    """Every repeat of ``names`` (default: the whole catalogue), cached or not, in a fixed order."""
+    names = sorted(experiments.CATALOGUE) if names is None else list(names)
+    return [Task(name, r) for name in names
+            for r in range(experiments.get(name).settings(profile)["repeats"])]
+
+
 def tasks(names=None, profile: str | None = None) -> list[tuple[str, int]]:
     """The (experiment, repeat) pairs of ``names`` (default: all) that are not cached yet."""
-    names = sorted(experiments.CATALOGUE) if names is None else list(names)
-    missing = []
-    for name in names:
-        for r in range(experiments.get(name).settings(profile)["repeats"]):
-            if not experiments.is_cached(name, r, profile):
-                missing.append((name, r))
-    return missing
+    return [(t.experiment, t.repeat) for t in all_tasks(names, profile)
+            if not experiments.is_cached(t.experiment, t.repeat, profile)]
 
 
-def _worker(name: str, repeat: int, profile: str, events) -> tuple[str, int, float]:
-    label = f"{name} #{repeat + 1}"
+def estimate(task: Task, profile: str | None = None) -> float:
+    """The estimated seconds of ``task`` on one core of the reference machine
+    (:func:`nnbook.runs.kinds.Kind.seconds`, calibrated in benchmarks/README.md)."""
+    exp = experiments.get(task.experiment)
+    return kinds.kind_of(exp).seconds(exp.settings(profile))
+
+
+def plan(n: int, names=None, profile: str | None = None) -> list[list[Task]]:
+    """Deal every task of ``names`` to ``n`` shards so that they end near together.
+
+    Longest first onto the least-loaded shard (ties: the task order, then the lowest shard), so
+    the plan depends only on the catalogue and the profile, never on what is cached: every job
+    of a matrix computes the same plan and takes its own share.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"the number of shards must be a positive integer; got {n!r}")
+    shards: list[list[Task]] = [[] for _ in range(n)]
+    loads = [0.0] * n
+    for task in sorted(all_tasks(names, profile), key=lambda t: (-estimate(t, profile), t)):
+        k = min(range(n), key=lambda i: (loads[i], i))
+        shards[k].append(task)
+        loads[k] += estimate(task, profile)
+    return shards
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` -> (2, 4): shard k of n, 1 <= k <= n."""
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"a shard is written K/N, e.g. 2/4; got {text!r}") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"shard K/N needs 1 <= K <= N; got {text!r}")
+    return k, n
+
+
+# ---- the task -------------------------------------------------------------------------------
+
+
+def compute(task: Task, profile: str, events=None, mnist: dict[str, bytes] | None = None) -> Finished:
+    """Run one repeat in a temporary folder of this worker and return its files (the task that
+    every executor runs). ``events`` receives ``(label, epoch)`` after each epoch; ``mnist``, the
+    bytes of :func:`nnbook.data.mnist_files`, is installed first where the data is missing."""
+    from nnbook.studies.speed import one_blas_thread
+
+    if mnist is not None:
+        from nnbook.data import install_mnist_files
+
+        install_mnist_files(mnist)
 
     def callback(epoch, history):
-        events.put((label, epoch))
+        if events is not None:
+            events.put((task.label, epoch))
 
-    run = experiments.run_one(name, repeat, profile, callback=callback)
-    return name, repeat, run.seconds
+    with one_blas_thread(), tempfile.TemporaryDirectory() as tmp:
+        run = experiments.run_one(task.experiment, task.repeat, profile, callback=callback,
+                                  folder=Path(tmp))
+        files = {p.name: p.read_bytes() for p in sorted(Path(tmp).iterdir())}
+    return Finished(task, run.seconds, files)
+
+
+# ---- executors ------------------------------------------------------------------------------
+
+
+class LocalProcesses:
+    """Worker processes on this machine, one BLAS thread each."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+
+    def __enter__(self):
+        self._saved = {v: os.environ.get(v) for v in _THREAD_VARIABLES}
+        os.environ.update({v: "1" for v in _THREAD_VARIABLES})  # inherited by the workers
+        ctx = multiprocessing.get_context("spawn")
+        self._manager = ctx.Manager()
+        self.events = self._manager.Queue()
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self._pool.shutdown(cancel_futures=True)
+            self._manager.shutdown()
+        finally:
+            for v, old in self._saved.items():
+                if old is None:
+                    os.environ.pop(v, None)
+                else:
+                    os.environ[v] = old
+
+    def submit(self, task: Task, profile: str):
+        return self._pool.submit(compute, task, profile, self.events)
+
+    def drain(self) -> list:
+        out = []
+        try:
+            while True:
+                out.append(self.events.get_nowait())
+        except queue.Empty:
+            return out
+
+
+class DaskEvents:
+    """A worker's end of the progress queue of :class:`DaskCluster`: a distributed Queue found
+    by name on first use (a Queue object itself must not travel inside a task: unpickling it
+    waits on the scheduler, which deadlocks a scheduler running in this process)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._queue = None
+
+    def __getstate__(self):
+        return {"name": self.name}
+
+    def __setstate__(self, state):
+        self.name, self._queue = state["name"], None
+
+    def put(self, item) -> None:
+        if self._queue is None:
+            from distributed import Queue
+
+            self._queue = Queue(self.name)
+        self._queue.put(item)
+
+
+class DaskCluster:
+    """The workers of a running Dask scheduler (``distributed``, the ``cluster`` extra)."""
+
+    def __init__(self, address: str):
+        self.address = address
+
+    def __enter__(self):
+        try:
+            from distributed import Client, Queue
+        except ImportError:
+            raise ImportError("training on a Dask cluster needs the distributed package: "
+                              "pip install 'nnbook[cluster]'") from None
+        from nnbook.data import mnist_files
+
+        self._client = Client(self.address)
+        self._events = Queue(f"nnbook-progress-{time.time_ns()}", client=self._client)
+        # MNIST once, before any task starts: the workers install it where it is missing.
+        self._mnist = self._client.scatter(mnist_files(), broadcast=True)
+        return self
+
+    def __exit__(self, *exc):
+        self._client.close()
+
+    def submit(self, task: Task, profile: str):
+        return self._client.submit(compute, task, profile, DaskEvents(self._events.name),
+                                   self._mnist, pure=False,
+                                   key=f"nnbook-{task.experiment}-{task.repeat}-{time.time_ns()}")
+
+    def drain(self) -> list:
+        return self._events.get(batch=True)
+
+
+# ---- precompute -----------------------------------------------------------------------------
 
 
 def precompute(names=None, profile: str | None = None, *, jobs: int | None = None,
+               scheduler: str | None = None, shard: tuple[int, int] | None = None,
                report=None) -> int:
     """Compute every missing run of ``names`` in ``profile``; return how many were computed.
 
-    ``jobs`` worker processes are used (default: every core). ``report(progress)`` is called
-    with a :class:`Progress` whenever a run starts an epoch or finishes.
+    ``jobs`` local worker processes are used (default: every core), or the Dask scheduler at
+    ``scheduler`` (default ``$NNBOOK_SCHEDULER``; none means local processes). ``shard=(k, n)``
+    computes only shard k of :func:`plan`'s n. ``report(progress)`` is called with a
+    :class:`Progress` whenever a run starts an epoch or finishes. Runs are written into
+    :func:`nnbook.runs.cache.cache_dir` as they finish, so an interrupted precompute keeps them.
     """
-    profile = experiments.profiles.current(profile)
-    todo = tasks(names, profile)
+    profile = profiles.current(profile)
+    chosen = plan(shard[1], names, profile)[shard[0] - 1] if shard else all_tasks(names, profile)
+    todo = [t for t in chosen if not experiments.is_cached(t.experiment, t.repeat, profile)]
     if not todo:
         return 0
-    work = {t: experiments.work(t[0], profile) for t in todo}
-    epochs = {t: experiments.steps(t[0], profile) for t in todo}
-    todo.sort(key=lambda t: -work[t])  # longest first packs the cores best
-    total_work = sum(work.values())
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if scheduler is None:
+        from nnbook.data import fetch_mnist
 
-    saved = {v: os.environ.get(v) for v in _THREAD_VARIABLES}
-    os.environ.update({v: "1" for v in _THREAD_VARIABLES})
-    ctx = multiprocessing.get_context("spawn")
+        fetch_mnist(progress=False)  # once, here, before any worker looks for it
+    work = {t: max(estimate(t, profile), 1e-3) for t in todo}
+    epochs = {t.label: experiments.steps(t.experiment, profile) for t in todo}
+    todo.sort(key=lambda t: -work[t])  # longest first packs the workers best
+    total_work = sum(work.values())
+    by_label = {t.label: t for t in todo}
+    folder = cache.cache_dir()
     start = time.perf_counter()
     done_work, done = 0.0, 0
     running: dict[str, tuple[int, int | None]] = {}
-    label = {t: f"{t[0]} #{t[1] + 1}" for t in todo}
-    by_label = {v: k for k, v in label.items()}
 
     def snapshot(finished=None, seconds=None) -> Progress:
         partial = sum(work[by_label[l]] * (e / n) for l, (e, n) in running.items() if n)
-        fraction = (done_work + partial) / total_work
+        fraction = min(1.0, (done_work + partial) / total_work)
         elapsed = time.perf_counter() - start
         remaining = elapsed * (1 - fraction) / fraction if fraction > 0 else None
-        return Progress(len(todo), done, fraction, elapsed, remaining, dict(running), finished, seconds)
+        return Progress(len(todo), done, fraction, elapsed, remaining, dict(running), finished,
+                        seconds)
 
-    try:
-        with ctx.Manager() as manager, ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-            events = manager.Queue()
-            pending = set()
-            for t in todo:
-                pending.add(pool.submit(_worker, t[0], t[1], profile, events))
-            while pending:
-                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                try:
-                    while True:
-                        l, epoch = events.get_nowait()
-                        running[l] = (epoch, epochs[by_label[l]])
-                        if report:
-                            report(snapshot())
-                except queue.Empty:
-                    pass
-                for future in finished:
-                    name, repeat, seconds = future.result()  # re-raises a worker's error
-                    t = (name, repeat)
-                    running.pop(label[t], None)
-                    done += 1
-                    done_work += work[t]
-                    if report:
-                        report(snapshot(label[t], seconds))
-    finally:
-        for v, old in saved.items():
-            if old is None:
-                os.environ.pop(v, None)
-            else:
-                os.environ[v] = old
+    executor = (DaskCluster(scheduler) if scheduler
+                else LocalProcesses(max(1, min(jobs or os.cpu_count() or 1, len(todo)))))
+    with executor:
+        pending = [executor.submit(t, profile) for t in todo]
+        while pending:
+            time.sleep(_POLL)
+            for label, epoch in executor.drain():
+                running[label] = (epoch, epochs[label])
+                if report:
+                    report(snapshot())
+            for future in [f for f in pending if f.done()]:
+                pending.remove(future)
+                finished = future.result()  # re-raises a worker's error
+                cache.write(folder, finished.files)
+                running.pop(finished.task.label, None)
+                done += 1
+                done_work += work[finished.task]
+                if report:
+                    report(snapshot(finished.task.label, finished.seconds))
     return len(todo)

@@ -81,7 +81,7 @@ from typing import Union
 import numpy as np
 
 from nnbook import __version__, activations, costs
-from nnbook.runs.files import atomic_write
+from nnbook.runs.files import atomic_write, write_npz
 from nnbook.network import Network
 from nnbook import convnet
 
@@ -130,7 +130,7 @@ def save(net: Network, path: PathLike) -> Path:
     for l, (w, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"w{l}"] = w
         arrays[f"b{l}"] = b
-    atomic_write(path, lambda f: np.savez(f, **arrays))
+    atomic_write(path, lambda f: write_npz(f, arrays))
     return path
 
 
@@ -380,7 +380,7 @@ def save_convnet(net, path: PathLike) -> Path:
     arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
     for i, (w, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"w{i}"], arrays[f"b{i}"] = w, b
-    atomic_write(path, lambda f: np.savez(f, **arrays))
+    atomic_write(path, lambda f: write_npz(f, arrays))
     return path
 
 

@@ -1,0 +1,259 @@
+"""How one repeat of an experiment is computed: a registry of run kinds.
+
+Every experiment of :mod:`nnbook.runs.catalogue` has a kind (``"sgd"``, ``"svm_sweep"``,
+``"layer_speed"``, ...). :data:`KINDS` maps each kind to one short function, registered below
+with the :func:`kind` decorator, to the type of value it returns (:mod:`nnbook.runs.outcomes`),
+to its step count (for progress) and to an estimate of its time. :func:`compute` runs one
+repeat: it derives the repeat's two seeds, loads the data the settings name and calls the kind.
+
+This module and what it imports decide what a run computes, so its source is part of every
+run's cache key (:data:`nnbook.runs.cache.TRAINING_MODULES`); the bookkeeping around it
+(:mod:`nnbook.runs.experiments`, :mod:`nnbook.runs.precompute`) is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnbook.network import Network
+from nnbook.runs import outcomes
+from nnbook.runs.catalogue import Experiment
+from nnbook.studies import baselines, speed
+from nnbook.train import History, sgd
+
+_SGD_OPTIONS = ("lmbda", "regularization", "mu", "dropout", "early_stopping", "schedule", "eta_floor")
+
+
+def _network(s: dict, rng, dtype=np.float32) -> Network:
+    neurons = {k: s[k] for k in ("activation", "output_activation") if k in s}
+    return Network(s["sizes"], cost=s["cost"], init=s["init"], rng=rng, dtype=dtype, **neurons)
+
+
+def load_data(s: dict):
+    """The training and evaluation sets an experiment's settings name (None where it names none)."""
+    if "evaluation" not in s and "n_train" not in s:
+        return None, None  # experiments that need no data (timings)
+    from nnbook.data import load_mnist
+
+    mnist = load_mnist()
+    training = mnist.training[: s.get("n_train")]
+    evaluation = getattr(mnist, s["evaluation"])[: s.get("n_evaluation")] if "evaluation" in s else None
+    return training, evaluation
+
+
+def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
+    """Train one network as the settings say; return (outcome, history, network)."""
+    net = _network(s, init_rng)
+    monitor = s.get("monitor", ["evaluation_accuracy"])
+    history = sgd(net, training, s["epochs"], s["mini_batch_size"], s["eta"],
+                  evaluation_data=evaluation,
+                  **{f"monitor_{m}": m in monitor for m in
+                     ("evaluation_accuracy", "evaluation_cost", "training_accuracy", "training_cost")},
+                  **{k: s[k] for k in _SGD_OPTIONS if k in s},
+                  rng=shuffle_rng, allow_divergence=True, callback=callback)
+    acc = history.evaluation_accuracy
+    if acc:
+        outcome = outcomes.Training(max(acc), history.best_epoch, acc[-1])
+    else:  # not monitored per epoch: measure once, at the end
+        final = net.accuracy(*evaluation)
+        outcome = outcomes.Training(final, None, final)
+    return outcome, history, net
+
+
+# ---- kinds of experiment ----------------------------------------------------------------------
+#
+# An experiment's kind says how one repeat is computed. Each kind is one function below, registered
+# with @kind together with the type of outcome it returns and its cost estimate for precompute.
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """The two independent seeds of one repeat: one for initialisation, one for shuffling."""
+
+    init: np.random.SeedSequence
+    shuffle: np.random.SeedSequence
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a kind's function returns: the outcome, and the history and network if it trained one."""
+
+    outcome: outcomes.Outcome
+    history: History | None = None
+    network: Network | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of experiment: how to compute one repeat, what it returns, what it costs.
+
+    ``compute(settings, seeds, data, callback)`` returns a :class:`Computed` whose outcome is an
+    ``outcome``; ``data`` is the (training, evaluation) pair of the settings (``None`` where they
+    name none) and ``callback(step, history)`` is called after each of ``steps(settings)``
+    steps. ``seconds(settings)`` estimates the time of one repeat on one core of the reference
+    machine (see :data:`RATES`): precompute balances shards and shows the time left with it.
+    """
+
+    name: str
+    compute: Callable
+    outcome: type[outcomes.Outcome]
+    seconds: Callable[[dict], float]
+    steps: Callable[[dict], int | None]
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, outcome: type[outcomes.Outcome], *, seconds: Callable[[dict], float],
+         steps: Callable[[dict], int | None] = lambda s: None):
+    """Register the decorated function as the way to compute experiments of kind ``name``."""
+    def register(compute):
+        KINDS[name] = Kind(name, compute, outcome, seconds, steps)
+        return compute
+    return register
+
+
+def kind_of(exp: Experiment) -> Kind:
+    """The registered kind of ``exp``; a ``ValueError`` if there is none."""
+    try:
+        return KINDS[exp.kind]
+    except KeyError:
+        raise ValueError(f"experiment {exp.name} has an unknown kind {exp.kind!r}; "
+                         f"known: {', '.join(sorted(KINDS))}") from None
+
+
+RATES = {
+    "weight": 8.6e-11,  # seconds per weight per training example (forward, backward, update)
+    "example": 3.6e-6,  # seconds per training example besides (the numpy calls of a step)
+    "svm": 2.4e-7,  # seconds per squared training image of an RBF SVM, fit and prediction
+    "layer_speed": 1.5e-8,  # seconds per image per step of chapter 5's float64 gradients
+    "timing": 20.0,  # seconds of one of chapter 2's timing experiments
+    "baseline": 1.0,  # seconds of random guessing or average darkness, with the data loaded
+}
+"""Time per unit of work on one core of the reference machine (one BLAS thread), measured from
+a cold full-profile precompute (benchmarks/README.md, "Estimated times"). Only the balance of
+the shards and the time-left display depend on them."""
+
+
+def _training_seconds(s: dict) -> float:
+    """Each example seen costs a pass over the weights and a fixed overhead; evaluating an
+    example costs about a third of that (the forward pass)."""
+    weights = sum(a * b for a, b in zip(s["sizes"][:-1], s["sizes"][1:]))
+    per_example = RATES["weight"] * weights + RATES["example"]
+    seen = s["epochs"] * (s["n_train"] or 50_000)
+    evaluated = s["epochs"] * (s.get("n_evaluation") or 10_000) * len(s.get("monitor", [1]))
+    return per_example * (seen + evaluated / 3)
+
+
+@kind("sgd", outcomes.Training, seconds=_training_seconds, steps=lambda s: s["epochs"])
+def _sgd(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Train one network by :func:`nnbook.train.sgd`; its peak, best and last epoch."""
+    training, evaluation = data
+    outcome, history, net = _train(s, training, evaluation, np.random.default_rng(seeds.init),
+                                   np.random.default_rng(seeds.shuffle), callback)
+    return Computed(outcome, history, net)
+
+
+def _sweep_seconds(s: dict) -> float:
+    return sum(_training_seconds(dict(s, epochs=1, n_train=s["examples"], monitor=[]))
+               for _ in s["n_trains"])
+
+
+@kind("sgd_sweep", outcomes.SizeSweep, seconds=_sweep_seconds, steps=lambda s: len(s["n_trains"]))
+def _sgd_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """One network per training-set size, each seeing the same number of examples.
+
+    A network trained on n images runs ``examples // n`` epochs with ``lmbda = lmbda_per_image * n``
+    (the same weight decay per step at every size); accuracy is measured once, at the end.
+    """
+    training, evaluation = data
+    init_rng, shuffle_rng = np.random.default_rng(seeds.init), np.random.default_rng(seeds.shuffle)
+    rows = []
+    for n in s["n_trains"]:
+        settings = dict(s, epochs=max(1, s["examples"] // n), lmbda=s["lmbda_per_image"] * n,
+                        monitor=[])
+        trained, _, _ = _train(settings, training[:n], evaluation, init_rng, shuffle_rng)
+        rows.append(outcomes.SweepRow(n, trained.accuracy, settings["epochs"], settings["lmbda"]))
+        if callback is not None:
+            callback(len(rows), None)
+    return Computed(outcomes.SizeSweep(rows))
+
+
+@kind("svm_sweep", outcomes.SizeSweep,
+      seconds=lambda s: RATES["svm"] * sum(n * n for n in s["n_trains"]))
+def _svm_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """An SVM per training-set size (the first n training images)."""
+    training, evaluation = data
+    return Computed(outcomes.SizeSweep(
+        [outcomes.SweepRow(n, baselines.svm(training[:n], evaluation, C=s["C"], gamma=s["gamma"]))
+         for n in s["n_trains"]]))
+
+
+@kind("layer_speed", outcomes.LayerSpeeds, seconds=lambda s: RATES["layer_speed"] * s["steps"] * s["n_train"] * sum(s["sizes"]))
+def _layer_speed(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Chapter 5's speed of learning of each hidden layer, at initialisation and while learning.
+
+    Measured on the training images of the settings, in float64: at initialisation, for the first
+    ``neurons`` neurons of each layer, then before each of ``steps`` full-batch gradient steps.
+    """
+    from nnbook.studies import gradients
+
+    x, y = data[0]
+    net = _network(s, np.random.default_rng(seeds.init), dtype=np.float64)
+    initial = gradients.layer_speeds(net, x, y)
+    neurons = [g.tolist() for g in gradients.neuron_gradients(net, x, y, k=s["neurons"])]
+    during = gradients.training_speeds(net, x, y, s["steps"], s["eta"], s["lmbda"])
+    return Computed(outcomes.LayerSpeeds([float(v) for v in initial], neurons,
+                                         np.asarray(during).tolist()))
+
+
+@kind("random", outcomes.Baseline, seconds=lambda s: RATES["baseline"])
+def _random(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Guessing a digit uniformly at random for each evaluation image."""
+    return Computed(outcomes.Baseline(baselines.random_guessing(data[1].labels, seeds.init)))
+
+
+@kind("darkness", outcomes.Baseline, seconds=lambda s: RATES["baseline"])
+def _darkness(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Chapter 1's average-darkness classifier."""
+    return Computed(outcomes.Baseline(baselines.average_darkness(*data)))
+
+
+@kind("svm", outcomes.Baseline, seconds=lambda s: RATES["svm"] * s["n_train"] ** 2)
+def _svm(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """A support vector machine (scikit-learn's SVC) with the settings' ``C`` and ``gamma``."""
+    return Computed(outcomes.Baseline(baselines.svm(*data, C=s["C"], gamma=s["gamma"])))
+
+
+@kind("speed_gradient", outcomes.GradientCost, seconds=lambda s: RATES["timing"])
+def _speed_gradient(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Time one gradient by backprop and by finite differences; fit how each grows with size."""
+    rows = speed.gradient_cost(s["sizes_list"], m=s["mini_batch_size"], rng=seeds.init)
+    params = [r["parameters"] for r in rows]
+
+    def slope(column):
+        return speed.fit_power_law(params, [r[column] for r in rows])[0]
+
+    return Computed(outcomes.GradientCost(rows, slope("backprop_seconds"),
+                                          slope("finite_difference_seconds")))
+
+
+@kind("speed_minibatch", outcomes.MinibatchSpeedup, seconds=lambda s: RATES["timing"])
+def _speed_minibatch(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Time a mini-batch gradient in matrix form and as a loop over its examples."""
+    rows = speed.minibatch_speedup(s["sizes"], s["batch_sizes"], rng=seeds.init)
+    at_10 = [r["speedup"] for r in rows if r["mini_batch_size"] == 10]
+    return Computed(outcomes.MinibatchSpeedup(rows, at_10[0] if at_10 else None))
+
+
+def compute(exp: Experiment, s: dict, repeat: int, callback=None) -> Computed:
+    """Run one repeat of ``exp`` with settings ``s`` by the function of its kind.
+
+    The repeat's seeds are ``SeedSequence([s["seed"], repeat]).spawn(2)``: one initialises, one
+    shuffles, so the same settings and repeat give the same numbers on any machine."""
+    compute = kind_of(exp).compute
+    init_seed, shuffle_seed = np.random.SeedSequence([s["seed"], repeat]).spawn(2)
+    return compute(s, Seeds(init_seed, shuffle_seed), load_data(s), callback)
