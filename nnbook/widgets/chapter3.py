@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from nnbook.activations import softmax as _softmax
-from nnbook.figures.plots import PALETTE
+from nnbook.figures.style import PALETTE
 
 __all__ = ["Widget", "neuron_player", "softmax_sliders"]
 

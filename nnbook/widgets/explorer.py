@@ -48,7 +48,7 @@ from typing import Any, Union
 import numpy as np
 
 from nnbook.activations import sigmoid as _sigmoid
-from nnbook.figures.plots import PALETTE
+from nnbook.figures.style import PALETTE
 from nnbook.widgets.chapter3 import Widget, _json_for_script, _new_id, _nice_step, _script
 
 __all__ = ["Slider", "Player", "Series", "Surface", "Readout", "Score", "curves", "surface",
