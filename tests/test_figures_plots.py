@@ -4,6 +4,9 @@ checks."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import matplotlib
 import numpy as np
 import pytest
@@ -67,6 +70,18 @@ def every_figure() -> list[Figure]:
 
 
 # --- house style -----------------------------------------------------------------------------
+
+def test_the_figures_import_nothing_that_trains_or_times():
+    code = ("import sys\n"
+            "import nnbook.figures.style, nnbook.figures.primitives\n"
+            "from nnbook.figures import (backprop, descent, diagrams, digits, functions, timings,\n"
+            "                            training, universality, vanishing)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('nnbook.network',\n"
+            "      'nnbook.train', 'nnbook.studies', 'nnbook.runs'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
 
 def test_every_figure_is_a_plain_figure_on_opaque_white_with_fonts_of_10pt_or_more():
     for fig in every_figure():
@@ -357,6 +372,24 @@ def test_gradient_cost_plots_both_times_on_log_log_axes_with_their_fitted_power_
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [r"finite differences: time $\propto P^{2.00}$",
                       r"backpropagation: time $\propto P^{1.00}$"]
+
+
+def test_gradient_cost_fits_exactly_the_power_law_the_experiment_reports():
+    # noisy times, as measured: the figure fits them itself (figures import no timing code),
+    # and must draw the very exponents nnbook.studies.speed.fit_power_law gives the page
+    rng = np.random.default_rng(3)
+    rows = [{**row, "backprop_seconds": row["backprop_seconds"] * rng.uniform(0.5, 2.0),
+             "finite_difference_seconds": row["finite_difference_seconds"] * rng.uniform(0.5, 2.0)}
+            for row in COST_ROWS]
+    (ax,) = timings.gradient_cost(rows).axes
+    params = np.array([r["parameters"] for r in rows], dtype=float)
+    fits = [line for line in ax.get_lines() if line.get_marker() in ("None", None, "")]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for key, name, fit, text in zip(["finite_difference_seconds", "backprop_seconds"],
+                                    ["finite differences", "backpropagation"], fits, legend):
+        slope, intercept = fit_power_law(params, [r[key] for r in rows])
+        np.testing.assert_array_equal(fit.get_ydata(), np.exp(intercept) * params**slope)
+        assert text == rf"{name}: time $\propto P^{{{slope:.2f}}}$"
 
 
 @pytest.mark.parametrize("rows, message", [
