@@ -21,7 +21,8 @@ Everything else is grouped by what it is for:
   saving networks (serialize), atomic files, and the helpers pages glue values with.
 * :mod:`nnbook.studies` -- chapter science: the baselines of chapter 1, chapter 2's timings and
   the per-example reference, chapter 4's universality constructions, chapter 5's gradient speeds.
-* :mod:`nnbook.figures` -- the figures of the pages: one house style, data plots, diagrams.
+* :mod:`nnbook.figures` -- the figures of the pages: one house style, drawing primitives, data
+  plots and diagrams; none of them imports the training code.
 * :mod:`nnbook.widgets` -- interactive figures that play in the browser from numbers computed
   when the page is built: the shared core, its scripts and styles (files in ``widgets/assets``),
   the curve and surface explorer, and each chapter's widgets.

@@ -82,8 +82,7 @@ def test_editing_a_figure_keeps_every_key_and_editing_training_changes_them(tmp_
     where, original = _hash_of(copy)
     assert Path(where).is_relative_to(copy)  # the copy is what runs
     assert original == run_cache.training_code_hash()
-    for edited in ("figures/style.py" if (copy / "figures/style.py").exists() else "figures/plots.py",
-                   "widgets/core.py", "runs/claims.py", "runs/experiments.py", "__main__.py"):
+    for edited in ("figures/style.py", "widgets/core.py", "runs/claims.py", "runs/experiments.py", "__main__.py"):
         with open(copy / edited, "a") as f:
             f.write("\n# a comment\n")
         assert _hash_of(copy)[1] == original, edited

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnbook.figures.plots import PALETTE
+from nnbook.figures.style import PALETTE
 from nnbook.widgets import chapter3, core
 from nnbook.widgets import universality as uw
 

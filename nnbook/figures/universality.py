@@ -5,9 +5,10 @@ computed with it (curves on [0, 1], surfaces over the unit square, tables of err
 two network diagrams of the chapter that :mod:`nnbook.figures.diagrams` does not already draw.
 
 Every function returns a new :class:`matplotlib.figure.Figure`, built without pyplot, in the
-house style of :mod:`nnbook.figures.plots`: an opaque white background with dark text (so a figure
-reads the same in the site's light and dark themes), the colour-blind-safe :data:`PALETTE` and
-fonts of at least 10 pt. Arguments are checked, and a bad one raises a ValueError that names it.
+house style of :mod:`nnbook.figures.style`: an opaque white background with dark text (so a figure
+reads the same in the site's light and dark themes), the colour-blind-safe palette and fonts of
+at least 10 pt; the tower network is drawn with :mod:`nnbook.figures.primitives`. Arguments
+are checked, and a bad one raises a ValueError that names it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from nnbook.figures.diagrams import _arrow, _canvas, _fit, _neuron, _rim, _text
-from nnbook.figures.plots import GREY, INK, PALETTE, _house_style, _light_grid, _new_figure
+from nnbook.figures import primitives as draw
+from nnbook.figures.style import GREY, PALETTE, house_style, light_grid, new_figure
 
 __all__ = [
     "function_curves",
@@ -93,14 +94,14 @@ def _unit_axes(ax: Axes, ylabel: str, ylim: tuple[float, float] | None = None) -
     ax.set_ylabel(ylabel)
     if ylim is not None:
         ax.set_ylim(*ylim)
-    _light_grid(ax)
+    light_grid(ax)
 
 
 # --------------------------------------------------------------------------------------------
 # Curves of one variable
 # --------------------------------------------------------------------------------------------
 
-@_house_style
+@house_style
 def function_curves(x: Sequence[float], curves: Mapping[str, Any], *, ylabel: str,
                     ylim: tuple[float, float] | None = None, dashed: Sequence[str] = (),
                     title: str | None = None) -> Figure:
@@ -125,7 +126,7 @@ def function_curves(x: Sequence[float], curves: Mapping[str, Any], *, ylabel: st
     unknown = set(dashed) - set(curves)
     if unknown:
         raise ValueError(f"dashed must name curves that are drawn; got {sorted(unknown)!r}")
-    fig = _new_figure(6.0, 3.4)
+    fig = new_figure(6.0, 3.4)
     ax = fig.add_subplot()
     for i, (label, values) in enumerate(curves.items()):
         ax.plot(x, _curve(values, x.size, f"curves[{label!r}]"), label=label,
@@ -138,7 +139,7 @@ def function_curves(x: Sequence[float], curves: Mapping[str, Any], *, ylabel: st
     return fig
 
 
-@_house_style
+@house_style
 def approximations(x: Sequence[float], target: Any, panels: Mapping[str, Any], *,
                    ylabel: str = "$f(x)$", target_label: str = "$f(x)$",
                    ylim: tuple[float, float] | None = None, ncols: int | None = None) -> Figure:
@@ -157,7 +158,7 @@ def approximations(x: Sequence[float], target: Any, panels: Mapping[str, Any], *
     if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer; got {ncols!r}")
     nrows = -(-n // ncols)
-    fig = _new_figure(2.3 * ncols + 0.4, 2.4 * nrows + 0.4)
+    fig = new_figure(2.3 * ncols + 0.4, 2.4 * nrows + 0.4)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
     for ax, (title, values) in zip(axes.flat, panels.items()):
         values = _curve(values, x.size, f"panels[{title!r}]")
@@ -173,7 +174,7 @@ def approximations(x: Sequence[float], target: Any, panels: Mapping[str, Any], *
     return fig
 
 
-@_house_style
+@house_style
 def errors(rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]], *,
            by: str = "n", xlabel: str | None = None) -> Figure:
     """The largest and the mean error of a family of approximations, on logarithmic axes.
@@ -187,7 +188,7 @@ def errors(rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str
     families = dict(rows) if isinstance(rows, Mapping) else {"": rows}
     if not families:
         raise ValueError("rows must hold at least one family of rows; got an empty mapping")
-    fig = _new_figure(5.8, 3.5)
+    fig = new_figure(5.8, 3.5)
     ax = fig.add_subplot()
     ticks: set[float] = set()
     for i, (label, family) in enumerate(families.items()):
@@ -209,7 +210,7 @@ def errors(rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str
     ax.set_xlabel(xlabel or f"${by}$")
     ax.set_ylabel(r"error $|\,$output $- f(x)\,|$")
     ax.legend(loc="best")
-    _light_grid(ax)
+    light_grid(ax)
     return fig
 
 
@@ -217,7 +218,7 @@ def errors(rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str
 # Surfaces over the unit square
 # --------------------------------------------------------------------------------------------
 
-@_house_style
+@house_style
 def surfaces(x: Sequence[float], y: Sequence[float], panels: Mapping[str, Any], *,
              zlabel: str = "output", zlim: tuple[float, float] | None = None,
              elev: float = 28.0, azim: float = -60.0) -> Figure:
@@ -239,7 +240,7 @@ def surfaces(x: Sequence[float], y: Sequence[float], panels: Mapping[str, Any], 
                              f"({y.size}, {x.size}); got shape {z.shape}")
         grids[title] = z
     n = len(grids)
-    fig = _new_figure(3.6 * n + 0.4, 3.8, layout=None)
+    fig = new_figure(3.6 * n + 0.4, 3.8, layout=None)
     X, Y = np.meshgrid(x, y)
     low = min(float(np.nanmin(z)) for z in grids.values())
     high = max(float(np.nanmax(z)) for z in grids.values())
@@ -268,7 +269,7 @@ def surfaces(x: Sequence[float], y: Sequence[float], panels: Mapping[str, Any], 
 # Activation functions, windows of failure, shifted bumps
 # --------------------------------------------------------------------------------------------
 
-@_house_style
+@house_style
 def activation_panels(z: Sequence[float], panels: Mapping[str, Any]) -> Figure:
     """Activation functions side by side, one panel each, with their limits as dotted lines.
 
@@ -279,7 +280,7 @@ def activation_panels(z: Sequence[float], panels: Mapping[str, Any]) -> Figure:
     z = _grid(z, "z")
     panels = _named(panels, "panels", "label -> values")
     n = len(panels)
-    fig = _new_figure(3.4 * n + 0.3, 2.9)
+    fig = new_figure(3.4 * n + 0.3, 2.9)
     axes = fig.subplots(1, n, squeeze=False, sharey=True)[0]
     for i, (ax, (label, values)) in enumerate(zip(axes, panels.items())):
         values = _curve(values, z.size, f"panels[{label!r}]")
@@ -289,11 +290,11 @@ def activation_panels(z: Sequence[float], panels: Mapping[str, Any]) -> Figure:
         ax.set_xlim(z[0], z[-1])
         ax.set_xlabel("$z$")
         ax.set_title(label)
-        _light_grid(ax)
+        light_grid(ax)
     return fig
 
 
-@_house_style
+@house_style
 def failure_window(x: Sequence[float], output: Any, window: tuple[float, float], *,
                    zoom: float = 4.0, ylabel: str = "hidden neuron's output") -> Figure:
     """A step that is not quite a step: the whole of [0, 1], and a zoom on its window of failure.
@@ -313,14 +314,14 @@ def failure_window(x: Sequence[float], output: Any, window: tuple[float, float],
         raise ValueError(f"window must be an interval (low, high) inside x's range; got {window!r}")
     if not zoom > 1:
         raise ValueError(f"zoom must be a number greater than 1; got {zoom!r}")
-    fig = _new_figure(7.0, 3.0)
+    fig = new_figure(7.0, 3.0)
     whole, near = fig.subplots(1, 2, width_ratios=(1.4, 1.0))
     centre, half = (lo + hi) / 2, zoom * (hi - lo) / 2
     for ax in (whole, near):
         ax.axvspan(lo, hi, color=PALETTE[1], alpha=0.18, linewidth=0, label="window of failure")
         ax.plot(x, output, color=PALETTE[0])
         ax.set_xlabel("$x$")
-        _light_grid(ax)
+        light_grid(ax)
     whole.set_xlim(x[0], x[-1])
     whole.set_ylabel(ylabel)
     whole.set_title("the whole interval")
@@ -330,7 +331,7 @@ def failure_window(x: Sequence[float], output: Any, window: tuple[float, float],
     return fig
 
 
-@_house_style
+@house_style
 def shifted_bumps(x: Sequence[float], target: Any, parts: Sequence[Any], *,
                   ylabel: str = r"$\sigma^{-1} \circ f(x)$") -> Figure:
     """The M-fold fix for windows of failure, in three panels.
@@ -348,7 +349,7 @@ def shifted_bumps(x: Sequence[float], target: Any, parts: Sequence[Any], *,
                          f"{type(parts).__name__}")
     parts = [_curve(p, x.size, f"parts[{i}]") for i, p in enumerate(parts)]
     m = len(parts)
-    fig = _new_figure(7.4, 3.0)
+    fig = new_figure(7.4, 3.0)
     one, each, total = fig.subplots(1, 3, sharey=True)
     for ax, scale in ((one, 1), (each, m), (total, 1)):
         ax.plot(x, target / scale, color=GREY, linestyle="--", linewidth=1.4,
@@ -371,7 +372,7 @@ def shifted_bumps(x: Sequence[float], target: Any, parts: Sequence[Any], *,
 # The tower network in m dimensions
 # --------------------------------------------------------------------------------------------
 
-@_house_style
+@house_style
 def tower_network(m: int = 3) -> Figure:
     """The network that computes a tower in m input dimensions (the original draws m = 3).
 
@@ -384,24 +385,24 @@ def tower_network(m: int = 3) -> Figure:
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= 5:
         raise ValueError(f"m must be an integer from 1 to 5 (inputs to draw); got {m!r}")
     m = int(m)
-    fig, ax = _canvas()
+    fig, ax = draw.canvas()
     radius, gap = 0.3, 0.72  # hidden neurons' radius and spacing, in inches
     hidden_x, output_x = 1.6, 3.6
     rows = 2 * m
     top = (rows - 1) / 2 * gap
     bias = f"-{2 * m - 1}h/2" if m > 1 else "-h/2"
     output = (output_x, 0.0)
-    _neuron(ax, output, rf"${bias}$", radius=0.42)
+    draw.neuron(ax, output, rf"${bias}$", radius=0.42)
     for i in range(m):
         pair = [(hidden_x, top - (2 * i + k) * gap) for k in (0, 1)]
         centre_y = (pair[0][1] + pair[1][1]) / 2
-        _text(ax, (0.0, centre_y), f"$x_{i + 1}$", ha="right")
+        draw.write(ax, (0.0, centre_y), f"$x_{i + 1}$", ha="right")
         for k, (point, step, sign) in enumerate(zip(pair, ("s", "t"), ("+h", "-h"))):
-            _neuron(ax, point, f"${step}_{i + 1}$", radius=radius)
-            _arrow(ax, (0.08, centre_y), _rim(point, (0.08, centre_y), radius))
-            _arrow(ax, _rim(point, output, radius), _rim(output, point, 0.42),
-                   label=f"${sign}$", at=0.3)
-    _arrow(ax, (output_x + 0.42, 0.0), (output_x + 1.1, 0.0))
-    _text(ax, (output_x + 1.18, 0.0), "output", ha="left")
-    _text(ax, (hidden_x, top + radius + 0.12), "steps", va="bottom", color=GREY)
-    return _fit(fig, ax)
+            draw.neuron(ax, point, f"${step}_{i + 1}$", radius=radius)
+            draw.arrow(ax, (0.08, centre_y), draw.rim(point, (0.08, centre_y), radius))
+            draw.arrow(ax, draw.rim(point, output, radius), draw.rim(output, point, 0.42),
+                       label=f"${sign}$", at=0.3)
+    draw.arrow(ax, (output_x + 0.42, 0.0), (output_x + 1.1, 0.0))
+    draw.write(ax, (output_x + 1.18, 0.0), "output", ha="left")
+    draw.write(ax, (hidden_x, top + radius + 0.12), "steps", va="bottom", color=GREY)
+    return draw.fit(fig, ax)

@@ -8,7 +8,7 @@ else (the cache then computes the run again).
 
 Accuracies are fractions in [0, 1]. The timing outcomes keep the rows of
 :mod:`nnbook.studies.speed` as that module documents them (dicts, one per network or mini-batch
-size), which is also what :mod:`nnbook.figures.plots` draws.
+size), which is also what :mod:`nnbook.figures.timings` draws.
 """
 
 from __future__ import annotations

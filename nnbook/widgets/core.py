@@ -31,7 +31,7 @@ file                         used by
 
 Each file may begin with a ``/* ... */`` comment that says what it is; the comment is for the
 file's readers and is not embedded. A stylesheet may hold ``$name`` placeholders, filled in by
-:func:`style` (colours from :data:`nnbook.figures.plots.PALETTE`).
+:func:`style` (colours from :data:`nnbook.figures.style.PALETTE`).
 
 What the HTML promises:
 
@@ -43,7 +43,7 @@ What the HTML promises:
   them, and its styles apply only to its own classes.
 - **Light and dark themes.** No background of its own: text and axes use ``currentColor``,
   lines the theme's variables where it has them, data the colour-blind-safe
-  :data:`nnbook.figures.plots.PALETTE`. On paper the widgets are hidden; the page's static
+  :data:`nnbook.figures.style.PALETTE`. On paper the widgets are hidden; the page's static
   figures show the same things.
 
 The helpers for the numbers a widget embeds live here too: rounding for JSON

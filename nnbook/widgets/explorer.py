@@ -53,7 +53,7 @@ from typing import Any, Union
 import numpy as np
 
 from nnbook import activations
-from nnbook.figures.plots import PALETTE
+from nnbook.figures.style import PALETTE
 from nnbook.widgets.core import (Widget, asset, data_script, new_id, nice_step, round_decimals,
                                  script, style, ticks)
 

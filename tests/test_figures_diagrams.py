@@ -1,4 +1,6 @@
-"""Tests for nnbook.figures.diagrams: what each diagram draws, its house style, and its argument checks."""
+"""Tests for the diagrams of nnbook.figures (diagrams, backprop, descent.ball_in_valley) and the
+primitives they are drawn with: what each diagram draws, its house style, and its argument
+checks."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, PathPatch
 from matplotlib.text import Text
 
-from nnbook.figures import diagrams
-from nnbook.figures.plots import PALETTE
+from nnbook.figures import backprop, descent, diagrams, primitives
+from nnbook.figures.style import PALETTE
 
 
 def parts(fig: Figure, kind: type) -> list:
@@ -74,7 +76,7 @@ def test_the_crop_keeps_every_text_inside_the_figure():
 
 
 def test_rim_is_on_the_circle_facing_the_target():
-    point = diagrams._rim((1.0, 2.0), (4.0, 6.0), 0.5)
+    point = primitives.rim((1.0, 2.0), (4.0, 6.0), 0.5)
     assert point == pytest.approx((1.3, 2.4))
 
 
@@ -250,21 +252,21 @@ def test_face_detector_detail_answers_the_eye_question_from_three_smaller_ones()
 # --- chapter 2 -------------------------------------------------------------------------------
 
 CHAPTER_2 = {
-    "weight_notation": diagrams.weight_notation,
-    "bias_activation_notation": diagrams.bias_activation_notation,
-    "backward_errors": diagrams.backward_errors,
-    "backward_errors (8, 8, 8, 8, 8, 8)": lambda: diagrams.backward_errors((8,) * 6),
-    "demon": diagrams.demon,
-    "slow_learning": diagrams.slow_learning,
-    "weight_paths": diagrams.weight_paths,
-    "weight_paths path": lambda: diagrams.weight_paths(path=[2, 0]),
-    "weight_paths wide": lambda: diagrams.weight_paths((2, 8, 3, 5, 4, 1), layer=1, j=7, k=0,
+    "weight_notation": backprop.weight_notation,
+    "bias_activation_notation": backprop.bias_activation_notation,
+    "backward_errors": backprop.backward_errors,
+    "backward_errors (8, 8, 8, 8, 8, 8)": lambda: backprop.backward_errors((8,) * 6),
+    "demon": backprop.demon,
+    "slow_learning": backprop.slow_learning,
+    "weight_paths": backprop.weight_paths,
+    "weight_paths path": lambda: backprop.weight_paths(path=[2, 0]),
+    "weight_paths wide": lambda: backprop.weight_paths((2, 8, 3, 5, 4, 1), layer=1, j=7, k=0,
                                                        path=[0, 4, 3, 0]),
     # chapter 3's, which keep the same style
     "network dropped": lambda: diagrams.network([6, 6, 6, 2], dropped=[(1, 1), (2, 0)],
                                                 layer_titles=("in", "h1", "h2", "out")),
-    "ball_in_valley": diagrams.ball_in_valley,
-    "ball_in_valley momentum": lambda: diagrams.ball_in_valley(momentum=True),
+    "ball_in_valley": descent.ball_in_valley,
+    "ball_in_valley momentum": lambda: descent.ball_in_valley(momentum=True),
 }
 BLUE, ORANGE = to_rgba(PALETTE[0]), to_rgba(PALETTE[1])
 
@@ -318,7 +320,7 @@ def test_chapter_2_diagrams_keep_the_house_style_and_every_text_inside(name):
 
 
 def test_weight_notation_highlights_w3_24_from_neuron_4_of_layer_2_to_neuron_2_of_layer_3():
-    fig = diagrams.weight_notation()
+    fig = backprop.weight_notation()
     columns = neuron_columns(fig)
     assert [len(column) for column in columns] == [3, 4, 2]
     (thick,) = thick_lines(fig)
@@ -339,7 +341,7 @@ def test_weight_notation_highlights_w3_24_from_neuron_4_of_layer_2_to_neuron_2_o
 
 
 def test_bias_activation_notation_points_b2_3_and_a3_1_at_their_neurons():
-    fig = diagrams.bias_activation_notation()
+    fig = backprop.bias_activation_notation()
     columns = neuron_columns(fig)
     assert [len(column) for column in columns] == [3, 4, 2]
     assert connections(fig) == 3 * 4 + 4 * 2
@@ -354,7 +356,7 @@ def test_bias_activation_notation_points_b2_3_and_a3_1_at_their_neurons():
 
 
 def test_bias_activation_notation_arrows_miss_every_other_neuron():
-    fig = diagrams.bias_activation_notation()
+    fig = backprop.bias_activation_notation()
     for arrow in parts(fig, FancyArrowPatch):
         tail, head = ends(arrow)
         for circle in parts(fig, Circle):
@@ -366,10 +368,10 @@ def test_bias_activation_notation_arrows_miss_every_other_neuron():
 
 @pytest.mark.parametrize("sizes", [(3, 4, 4, 2), (2, 3), (5, 2, 6, 3, 1)])
 def test_backward_errors_runs_bold_arrows_right_to_left_from_the_cost(sizes):
-    fig = diagrams.backward_errors(sizes)
+    fig = backprop.backward_errors(sizes)
     assert [len(column) for column in neuron_columns(fig)] == list(sizes)
     n = len(sizes)
-    faint = coloured_segments(fig, diagrams.FAINT)
+    faint = coloured_segments(fig, backprop.FAINT)
     assert len(faint) == connections(fig) == sum(a * b for a, b in zip(sizes, sizes[1:]))
     labels = texts(fig)
     deltas = [t for t in labels if t.startswith(r"$\delta^")]
@@ -398,7 +400,7 @@ def test_backward_errors_runs_bold_arrows_right_to_left_from_the_cost(sizes):
 ])
 def test_backward_errors_rejects_sizes_it_cannot_draw(sizes, message):
     with pytest.raises(ValueError, match=message):
-        diagrams.backward_errors(sizes)
+        backprop.backward_errors(sizes)
 
 
 def downstream(segments: list[np.ndarray], start) -> set[tuple]:
@@ -417,12 +419,12 @@ def as_keys(segments: list[np.ndarray]) -> set[tuple]:
 
 
 def test_demon_marks_one_neuron_feeds_it_delta_z_and_colours_everything_downstream():
-    fig = diagrams.demon()
+    fig = backprop.demon()
     columns = neuron_columns(fig)
     assert [len(column) for column in columns] == [3, 4, 4, 2]
     (marked,) = [c for column in columns for c in column if c.get_facecolor() != to_rgba("white")]
     assert marked is columns[1][0]
-    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, diagrams.FAINT)
+    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, backprop.FAINT)
     assert len(blue) == 4 + 4 * 2  # neuron j's 4 connections out, then all 4 x 2 after
     assert as_keys(blue) == downstream(blue + faint, marked.center)
     assert len(blue) + len(faint) == 3 * 4 + 4 * 4 + 4 * 2
@@ -435,7 +437,7 @@ def test_demon_marks_one_neuron_feeds_it_delta_z_and_colours_everything_downstre
 
 
 def test_slow_learning_draws_a_weight_from_a_low_activation_neuron():
-    fig = diagrams.slow_learning()
+    fig = backprop.slow_learning()
     left, right = sorted(parts(fig, Circle), key=lambda c: c.center[0])
     (arrow,) = parts(fig, FancyArrowPatch)
     tail, head = ends(arrow)
@@ -455,12 +457,12 @@ WEIGHTS = [((3, 4, 4, 3, 2), 2, 1, 1), ((3, 4, 4, 3, 2), 1, 3, 0), ((2, 8, 3, 5,
 
 @pytest.mark.parametrize("sizes, layer, j, k", WEIGHTS)
 def test_weight_paths_colours_exactly_the_connections_downstream_of_neuron_j(sizes, layer, j, k):
-    fig = diagrams.weight_paths(sizes, layer, j, k)
+    fig = backprop.weight_paths(sizes, layer, j, k)
     columns = neuron_columns(fig)
     assert [len(column) for column in columns] == list(sizes)
     (thick,) = thick_lines(fig)
     np.testing.assert_allclose(thick, [columns[layer - 1][k].center, columns[layer][j].center])
-    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, diagrams.FAINT)
+    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, backprop.FAINT)
     later = sizes[layer + 1:]
     # j reaches every neuron of the next layer, and from there every later connection
     expected = (later[0] + sum(a * b for a, b in zip(later, later[1:]))) if later else 0
@@ -483,7 +485,7 @@ def test_weight_paths_colours_exactly_the_connections_downstream_of_neuron_j(siz
 ])
 def test_weight_paths_with_a_path_colours_only_it_and_labels_its_activations(
         sizes, layer, j, k, path):
-    fig = diagrams.weight_paths(sizes, layer, j, k, path=path)
+    fig = backprop.weight_paths(sizes, layer, j, k, path=path)
     columns = neuron_columns(fig)
     chain = [columns[layer][j].center] + [columns[layer + 1 + t][q].center
                                           for t, q in enumerate(path)]
@@ -532,7 +534,7 @@ def test_weight_paths_with_a_path_colours_only_it_and_labels_its_activations(
 ])
 def test_weight_paths_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        diagrams.weight_paths(**kwargs)
+        backprop.weight_paths(**kwargs)
 
 
 # --- chapter 3: dropout, and gradient descent in a valley --------------------------------------
@@ -602,7 +604,7 @@ def test_network_will_not_highlight_a_connection_of_a_dropped_neuron():
 
 
 def test_ball_in_valley_draws_real_gradient_descent_steps_zigzagging_across_the_valley():
-    fig = diagrams.ball_in_valley()
+    fig = descent.ball_in_valley()
     arrows = parts(fig, FancyArrowPatch)
     steps = [ends(arrow) for arrow in arrows]
     assert len(steps) >= 5
@@ -630,7 +632,7 @@ def test_ball_in_valley_draws_real_gradient_descent_steps_zigzagging_across_the_
 
 
 def test_ball_in_valley_with_momentum_rolls_a_ball_faster_and_faster_down_a_slope():
-    fig = diagrams.ball_in_valley(momentum=True)
+    fig = descent.ball_in_valley(momentum=True)
     balls = sorted(parts(fig, Circle), key=lambda c: c.center[0])
     assert len(balls) >= 3
     gaps = np.hypot(*np.diff([ball.center for ball in balls], axis=0).T)

@@ -1,6 +1,11 @@
-"""Tests for nnbook.figures.plots: what each figure draws, its house style, and its argument checks."""
+"""Tests for the data plots of nnbook.figures (digits, functions, descent, training, vanishing,
+timings): what each figure draws, the house style of nnbook.figures.style, and the argument
+checks."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import matplotlib
 import numpy as np
@@ -10,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy.special import expit, softmax
 
-from nnbook.figures import plots as plotting
+from nnbook.figures import descent, digits, functions, style, timings, training, vanishing
 from nnbook.studies.speed import fit_power_law
 
 
@@ -37,34 +42,46 @@ def every_figure() -> list[Figure]:
     rng = np.random.default_rng(1)
     pictures = rng.uniform(size=(3, 784))
     return [
-        plotting.digits(pictures, labels=[1, 2, 3]),
-        plotting.digit_parts(pictures[0]),
-        plotting.sigmoid_and_step(),
-        plotting.valley(ball=True),
-        plotting.accuracy_by_epoch({"a": [[0.5, 0.6], [0.4, 0.7]]}, reference={"original": 0.6}),
-        plotting.accuracy_bars({"a": 0.5}, reference={"a": 0.6}),
-        plotting.neuron_errors([rng.normal(size=(1, 4)), rng.normal(size=(1, 2))],
-                               [rng.normal(size=(1, 4)), rng.normal(size=(1, 2))]),
-        plotting.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0}),
-        plotting.gradient_cost(COST_ROWS),
-        plotting.curves({"a": [0.5, 0.6], "b": [0.4, 0.7]}, percent=True,
+        digits.digits(pictures, labels=[1, 2, 3]),
+        digits.digit_parts(pictures[0]),
+        functions.sigmoid_and_step(),
+        descent.valley(ball=True),
+        training.accuracy_by_epoch({"a": [[0.5, 0.6], [0.4, 0.7]]}, reference={"original": 0.6}),
+        training.accuracy_bars({"a": 0.5}, reference={"a": 0.6}),
+        vanishing.neuron_errors([rng.normal(size=(1, 4)), rng.normal(size=(1, 2))],
+                                [rng.normal(size=(1, 4)), rng.normal(size=(1, 2))]),
+        timings.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0}),
+        timings.gradient_cost(COST_ROWS),
+        training.curves({"a": [0.5, 0.6], "b": [0.4, 0.7]}, percent=True,
                         reference={"original": 0.6}),
-        plotting.curves({"cost": [2.0, 1.0, 0.5]}, logy=True, start=10),
-        plotting.neuron_learning([0.8, 0.5, 0.2], [0.3, 0.1, 0.02], title="t"),
-        plotting.softmax_bars([2.5, -1, 3.2, 0.5]),
-        plotting.polynomial_fit(POINTS_X, POINTS_Y),
-        plotting.gaussians({"wide": 22.4, "narrow": 1.22}),
-        plotting.activations(),
-        plotting.accuracy_vs_size({"net": [(100, 0.7), (1000, 0.9)]}, logx=True,
+        training.curves({"cost": [2.0, 1.0, 0.5]}, logy=True, start=10),
+        training.neuron_learning([0.8, 0.5, 0.2], [0.3, 0.1, 0.02], title="t"),
+        functions.softmax_bars([2.5, -1, 3.2, 0.5]),
+        functions.polynomial_fit(POINTS_X, POINTS_Y),
+        functions.gaussians({"wide": 22.4, "narrow": 1.22}),
+        functions.activations(),
+        training.accuracy_vs_size({"net": [(100, 0.7), (1000, 0.9)]}, logx=True,
                                   reference={"svm": 0.94}),
-        plotting.digit_rotation(pictures[0]),
-        plotting.sigma_prime(),
-        plotting.neuron_gradients([[0.1, -0.2], [0.3, 0.4, -0.5]]),
-        plotting.interval_width([0.0, 4.0, 8.0], [0.0, 0.0, 0.44], best=(6.9, 0.45)),
+        digits.digit_rotation(pictures[0]),
+        functions.sigma_prime(),
+        vanishing.neuron_gradients([[0.1, -0.2], [0.3, 0.4, -0.5]]),
+        vanishing.interval_width([0.0, 4.0, 8.0], [0.0, 0.0, 0.44], best=(6.9, 0.45)),
     ]
 
 
 # --- house style -----------------------------------------------------------------------------
+
+def test_the_figures_import_nothing_that_trains_or_times():
+    code = ("import sys\n"
+            "import nnbook.figures.style, nnbook.figures.primitives\n"
+            "from nnbook.figures import (backprop, descent, diagrams, digits, functions, timings,\n"
+            "                            training, universality, vanishing)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('nnbook.network',\n"
+            "      'nnbook.train', 'nnbook.studies', 'nnbook.runs'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
 
 def test_every_figure_is_a_plain_figure_on_opaque_white_with_fonts_of_10pt_or_more():
     for fig in every_figure():
@@ -79,17 +96,17 @@ def test_every_figure_is_a_plain_figure_on_opaque_white_with_fonts_of_10pt_or_mo
 def test_the_house_style_ignores_and_restores_the_callers_settings():
     with matplotlib.rc_context({"text.color": "white", "axes.labelcolor": "white",
                                 "font.size": 6}):
-        fig = plotting.sigmoid_and_step()
+        fig = functions.sigmoid_and_step()
         assert matplotlib.rcParams["font.size"] == 6  # restored after the call
     ax = fig.axes[0]
-    assert to_rgba(ax.xaxis.label.get_color()) == to_rgba(plotting.INK)
+    assert to_rgba(ax.xaxis.label.get_color()) == to_rgba(style.INK)
     assert ax.xaxis.label.get_fontsize() >= 10
 
 
 # --- digits ----------------------------------------------------------------------------------
 
 def test_digits_draws_one_axes_per_image_with_the_pixels_passed_in(images):
-    fig = plotting.digits(images, ncols=5)
+    fig = digits.digits(images, ncols=5)
     assert len(fig.axes) == 12
     for ax, pixels in zip(fig.axes, images):
         (image,) = ax.get_images()
@@ -103,14 +120,14 @@ def test_digits_draws_one_axes_per_image_with_the_pixels_passed_in(images):
 
 
 def test_digits_writes_each_label_above_its_digit_and_takes_one_flat_digit(images):
-    fig = plotting.digits(images[:6], labels=[5, 0, 4, 1, 9, "two"])
+    fig = digits.digits(images[:6], labels=[5, 0, 4, 1, 9, "two"])
     assert [ax.get_title() for ax in fig.axes] == ["5", "0", "4", "1", "9", "two"]
-    assert len(plotting.digits(images[0]).axes) == 1
+    assert len(digits.digits(images[0]).axes) == 1
 
 
 def test_digits_widens_its_cells_for_long_labels_so_they_do_not_overlap(images):
-    short = plotting.digits(images[:6], labels=list("abcdef"))
-    long = plotting.digits(images[:6], labels=["true 5, net 3"] * 6)
+    short = digits.digits(images[:6], labels=list("abcdef"))
+    long = digits.digits(images[:6], labels=["true 5, net 3"] * 6)
     assert long.get_figwidth() > short.get_figwidth()
     long.draw_without_rendering()
     boxes = [ax.title.get_window_extent() for ax in long.axes]
@@ -125,20 +142,20 @@ def test_digits_widens_its_cells_for_long_labels_so_they_do_not_overlap(images):
 ])
 def test_digits_rejects_images_of_the_wrong_shape_or_range(bad, message):
     with pytest.raises(ValueError, match=message):
-        plotting.digits(bad)
+        digits.digits(bad)
 
 
 def test_digits_rejects_bad_labels_ncols_and_scale(images):
     with pytest.raises(ValueError, match="labels must have one entry per image"):
-        plotting.digits(images, labels=[1, 2])
+        digits.digits(images, labels=[1, 2])
     with pytest.raises(ValueError, match="ncols must be a positive integer"):
-        plotting.digits(images, ncols=0)
+        digits.digits(images, ncols=0)
     with pytest.raises(ValueError, match="scale must be positive"):
-        plotting.digits(images, scale=0)
+        digits.digits(images, scale=0)
 
 
 def test_digit_parts_shows_the_digit_and_four_quarters_that_add_up_to_it(images):
-    fig = plotting.digit_parts(images[0])
+    fig = digits.digit_parts(images[0])
     assert len(fig.axes) == 5
     whole, *parts = [ax.get_images()[0].get_array() for ax in fig.axes]
     np.testing.assert_array_equal(whole, images[0].reshape(28, 28))
@@ -151,13 +168,13 @@ def test_digit_parts_shows_the_digit_and_four_quarters_that_add_up_to_it(images)
 
 def test_digit_parts_takes_exactly_one_digit(images):
     with pytest.raises(ValueError, match="image must be one digit"):
-        plotting.digit_parts(images[:2])
+        digits.digit_parts(images[:2])
 
 
 # --- sigmoid, step and valley ----------------------------------------------------------------
 
 def test_sigmoid_and_step_plots_the_two_functions_over_minus_5_to_5():
-    fig = plotting.sigmoid_and_step()
+    fig = functions.sigmoid_and_step()
     sigmoid_ax, step_ax = fig.axes
     assert "sigmoid" in sigmoid_ax.get_title() and "step" in step_ax.get_title()
     assert sigmoid_ax.get_xlabel() == step_ax.get_xlabel() == "$z$"
@@ -176,7 +193,7 @@ def test_sigmoid_and_step_plots_the_two_functions_over_minus_5_to_5():
 
 
 def test_valley_is_a_3d_bowl_and_the_ball_adds_a_ball_an_arrow_and_a_label():
-    plain, with_ball = plotting.valley(), plotting.valley(ball=True)
+    plain, with_ball = descent.valley(), descent.valley(ball=True)
     for fig in (plain, with_ball):
         (ax,) = fig.axes
         assert ax.name == "3d"
@@ -190,7 +207,7 @@ def test_valley_is_a_3d_bowl_and_the_ball_adds_a_ball_an_arrow_and_a_label():
 
 def test_accuracy_by_epoch_draws_every_run_in_percent_and_the_best_one_thick():
     runs = [[0.90, 0.93, 0.94], [0.91, 0.95, 0.93], [0.10, 0.10, 0.10]]
-    fig = plotting.accuracy_by_epoch({"[784, 30, 10]": runs, "other": [[0.5, 0.6]]},
+    fig = training.accuracy_by_epoch({"[784, 30, 10]": runs, "other": [[0.5, 0.6]]},
                                      reference={"original": 0.9542}, ylim=(0, 100), title="t")
     (ax,) = fig.axes
     lines = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
@@ -215,20 +232,20 @@ def test_accuracy_by_epoch_draws_every_run_in_percent_and_the_best_one_thick():
 ])
 def test_accuracy_by_epoch_rejects_malformed_curves(curves, message):
     with pytest.raises(ValueError, match=message):
-        plotting.accuracy_by_epoch(curves)
+        training.accuracy_by_epoch(curves)
 
 
 def test_accuracy_by_epoch_rejects_a_bad_reference_or_ylim():
     curves = {"a": [[0.5, 0.6]]}
     with pytest.raises(ValueError, match=r"reference\['original'\] must be a fraction"):
-        plotting.accuracy_by_epoch(curves, reference={"original": 95.42})
+        training.accuracy_by_epoch(curves, reference={"original": 95.42})
     with pytest.raises(ValueError, match="ylim must be"):
-        plotting.accuracy_by_epoch(curves, ylim=(90, 80))
+        training.accuracy_by_epoch(curves, ylim=(90, 80))
 
 
 def test_accuracy_bars_draws_percent_bars_in_order_and_annotates_them():
     ours = {"random": 0.1, "darkness": 0.2225, "network": 0.9542}
-    fig = plotting.accuracy_bars(ours)
+    fig = training.accuracy_bars(ours)
     (ax,) = fig.axes
     widths = [patch.get_width() for patch in ax.patches]
     np.testing.assert_allclose(widths, [10.0, 22.25, 95.42])
@@ -238,15 +255,15 @@ def test_accuracy_bars_draws_percent_bars_in_order_and_annotates_them():
 
 
 def test_accuracy_bars_puts_the_originals_beside_ours_including_labels_only_it_has():
-    fig = plotting.accuracy_bars({"svm": 0.9435}, reference={"svm": 0.9435, "tuned svm": 0.985})
+    fig = training.accuracy_bars({"svm": 0.9435}, reference={"svm": 0.9435, "tuned svm": 0.985})
     (ax,) = fig.axes
     assert [t.get_text() for t in ax.get_yticklabels()] == ["svm", "tuned svm"]
     assert len(ax.patches) == 3
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["ours", "original"]
     with pytest.raises(ValueError, match=r"ours\['svm'\] must be a fraction"):
-        plotting.accuracy_bars({"svm": 94.35})
+        training.accuracy_bars({"svm": 94.35})
     with pytest.raises(ValueError, match="ours must be a non-empty mapping"):
-        plotting.accuracy_bars({})
+        training.accuracy_bars({})
 
 
 # --- chapter 2: errors and timings of backpropagation ----------------------------------------
@@ -255,7 +272,7 @@ def test_neuron_errors_draws_each_layers_errors_as_bar_pairs_on_a_log_axis():
     rng = np.random.default_rng(2)
     before = [rng.normal(scale=0.1, size=(1, 30)), rng.normal(scale=0.1, size=(1, 10))]
     after = [rng.normal(scale=1e-6, size=(1, 30)), rng.normal(scale=1e-6, size=10)]  # (n,) too
-    fig = plotting.neuron_errors(before, after)
+    fig = vanishing.neuron_errors(before, after)
     assert len(fig.axes) == 2
     for layer, (ax, b, a) in enumerate(zip(fig.axes, before, after), start=2):
         assert ax.get_yscale() == "log"
@@ -275,13 +292,13 @@ def test_neuron_errors_draws_each_layers_errors_as_bar_pairs_on_a_log_axis():
 
 
 def test_neuron_errors_takes_its_labels_and_the_number_of_the_first_layer():
-    fig = plotting.neuron_errors([[0.5, -0.2]], [[0.1, 0.01]], labels=("quadratic", "cross"),
-                                 first_layer=3)
+    fig = vanishing.neuron_errors([[0.5, -0.2]], [[0.1, 0.01]], labels=("quadratic", "cross"),
+                                  first_layer=3)
     (ax,) = fig.axes
     assert ax.get_xlabel() == "neuron $j$ of layer 3"
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["quadratic", "cross"]
     # errors larger than 1 raise the top of the axis to the next power of ten
-    assert plotting.neuron_errors([[20.0]], [[0.1]]).axes[0].get_ylim()[1] == pytest.approx(100)
+    assert vanishing.neuron_errors([[20.0]], [[0.1]]).axes[0].get_ylim()[1] == pytest.approx(100)
 
 
 @pytest.mark.parametrize("before, after, message", [
@@ -293,18 +310,18 @@ def test_neuron_errors_takes_its_labels_and_the_number_of_the_first_layer():
 ])
 def test_neuron_errors_rejects_lists_of_errors_that_do_not_match(before, after, message):
     with pytest.raises(ValueError, match=message):
-        plotting.neuron_errors(before, after)
+        vanishing.neuron_errors(before, after)
 
 
 def test_neuron_errors_rejects_bad_labels_and_first_layer():
     with pytest.raises(ValueError, match="labels must be two names"):
-        plotting.neuron_errors([[0.1]], [[0.2]], labels="fresh")
+        vanishing.neuron_errors([[0.1]], [[0.2]], labels="fresh")
     with pytest.raises(ValueError, match="first_layer must be a positive integer"):
-        plotting.neuron_errors([[0.1]], [[0.2]], first_layer=0)
+        vanishing.neuron_errors([[0.1]], [[0.2]], first_layer=0)
 
 
 def test_minibatch_speedup_draws_the_rows_on_a_log_axis_with_the_original_as_reference():
-    fig = plotting.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0})
+    fig = timings.minibatch_speedup(SPEEDUP_ROWS, reference={"original, m = 10": 2.0})
     (ax,) = fig.axes
     assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
     curve = ax.get_lines()[0]
@@ -317,7 +334,7 @@ def test_minibatch_speedup_draws_the_rows_on_a_log_axis_with_the_original_as_ref
     assert legend == ["ours: loop time / matrix time", "original, m = 10: about 2× as fast"]
     assert any(list(line.get_ydata()) == [1, 1] for line in ax.get_lines())  # no speed-up
     assert ax.get_ylim()[0] == 0
-    plain = plotting.minibatch_speedup(SPEEDUP_ROWS).axes[0]
+    plain = timings.minibatch_speedup(SPEEDUP_ROWS).axes[0]
     assert not [line for line in plain.get_lines() if line.get_linestyle() == "--"]
 
 
@@ -332,11 +349,11 @@ def test_minibatch_speedup_draws_the_rows_on_a_log_axis_with_the_original_as_ref
 ])
 def test_minibatch_speedup_rejects_malformed_rows_and_references(rows, reference, message):
     with pytest.raises(ValueError, match=message):
-        plotting.minibatch_speedup(rows, reference=reference)
+        timings.minibatch_speedup(rows, reference=reference)
 
 
 def test_gradient_cost_plots_both_times_on_log_log_axes_with_their_fitted_power_laws():
-    fig = plotting.gradient_cost(COST_ROWS)
+    fig = timings.gradient_cost(COST_ROWS)
     (ax,) = fig.axes
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     params = [r["parameters"] for r in COST_ROWS]
@@ -357,6 +374,24 @@ def test_gradient_cost_plots_both_times_on_log_log_axes_with_their_fitted_power_
                       r"backpropagation: time $\propto P^{1.00}$"]
 
 
+def test_gradient_cost_fits_exactly_the_power_law_the_experiment_reports():
+    # noisy times, as measured: the figure fits them itself (figures import no timing code),
+    # and must draw the very exponents nnbook.studies.speed.fit_power_law gives the page
+    rng = np.random.default_rng(3)
+    rows = [{**row, "backprop_seconds": row["backprop_seconds"] * rng.uniform(0.5, 2.0),
+             "finite_difference_seconds": row["finite_difference_seconds"] * rng.uniform(0.5, 2.0)}
+            for row in COST_ROWS]
+    (ax,) = timings.gradient_cost(rows).axes
+    params = np.array([r["parameters"] for r in rows], dtype=float)
+    fits = [line for line in ax.get_lines() if line.get_marker() in ("None", None, "")]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for key, name, fit, text in zip(["finite_difference_seconds", "backprop_seconds"],
+                                    ["finite differences", "backpropagation"], fits, legend):
+        slope, intercept = fit_power_law(params, [r[key] for r in rows])
+        np.testing.assert_array_equal(fit.get_ydata(), np.exp(intercept) * params**slope)
+        assert text == rf"{name}: time $\propto P^{{{slope:.2f}}}$"
+
+
 @pytest.mark.parametrize("rows, message", [
     (COST_ROWS[:1], "rows must be a list of at least 2 row"),
     ([COST_ROWS[0], {"parameters": 10}], r"rows\[1\] must be a mapping with a 'finite_difference"),
@@ -366,7 +401,7 @@ def test_gradient_cost_plots_both_times_on_log_log_axes_with_their_fitted_power_
 ])
 def test_gradient_cost_rejects_rows_it_cannot_plot_or_fit(rows, message):
     with pytest.raises(ValueError, match=message):
-        plotting.gradient_cost(rows)
+        timings.gradient_cost(rows)
 
 
 # --- chapter 3 -------------------------------------------------------------------------------
@@ -382,7 +417,7 @@ def tick_texts(ax, axis: str = "y") -> list[str]:
 
 def test_curves_draws_each_series_against_its_epochs_from_start():
     cost = [0.52, 0.51, 0.49, 0.50]
-    fig = plotting.curves({"training cost": cost}, start=201, title="Cost on the training data")
+    fig = training.curves({"training cost": cost}, start=201, title="Cost on the training data")
     (ax,) = fig.axes
     (line,) = ax.get_lines()
     np.testing.assert_array_equal(line.get_xdata(), [201, 202, 203, 204])
@@ -396,7 +431,7 @@ def test_curves_draws_each_series_against_its_epochs_from_start():
 
 def test_curves_in_percent_scales_fractions_and_labels_every_curve_and_reference():
     test, train = [0.80, 0.82, 0.8227], [0.9, 0.99, 1.0]
-    fig = plotting.curves({"test": test, "training": train}, percent=True, ylabel="accuracy",
+    fig = training.curves({"test": test, "training": train}, percent=True, ylabel="accuracy",
                           reference={"original": 0.8227}, xlabel="epoch of training")
     (ax,) = fig.axes
     solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
@@ -415,7 +450,7 @@ def test_curves_in_percent_scales_fractions_and_labels_every_curve_and_reference
 
 def test_curves_on_a_log_axis_keep_their_values_and_write_plain_ticks():
     costs = {"eta = 0.025": [0.88, 0.6, 0.34], "eta = 2.5": [0.93, 1.14, 0.86]}
-    fig = plotting.curves(costs, logy=True, ylabel="training cost", start=0,
+    fig = training.curves(costs, logy=True, ylabel="training cost", start=0,
                           reference={"lowest": 0.32})
     (ax,) = fig.axes
     assert ax.get_yscale() == "log"
@@ -443,12 +478,12 @@ def test_curves_on_a_log_axis_keep_their_values_and_write_plain_ticks():
 def test_curves_rejects_bad_arguments(args, message):
     series, kwargs = args[0], (args[1] if len(args) > 1 else {})
     with pytest.raises(ValueError, match=message):
-        plotting.curves(series, **kwargs)
+        training.curves(series, **kwargs)
 
 
 def test_neuron_learning_draws_output_and_cost_against_the_epoch_from_0():
     outputs, costs = [0.82, 0.6, 0.3, 0.1], [0.34, 0.18, 0.05, 0.005]
-    fig = plotting.neuron_learning(outputs, costs, title="quadratic cost")
+    fig = training.neuron_learning(outputs, costs, title="quadratic cost")
     out_ax, cost_ax = fig.axes
     (out_line,), (cost_line,) = out_ax.get_lines(), cost_ax.get_lines()
     np.testing.assert_array_equal(out_line.get_xdata(), [0, 1, 2, 3])
@@ -468,12 +503,12 @@ def test_neuron_learning_draws_output_and_cost_against_the_epoch_from_0():
 ])
 def test_neuron_learning_rejects_mismatched_or_impossible_values(outputs, costs, message):
     with pytest.raises(ValueError, match=message):
-        plotting.neuron_learning(outputs, costs)
+        training.neuron_learning(outputs, costs)
 
 
 def test_softmax_bars_are_the_softmax_in_percent_and_sum_to_100():
     z = [2.5, -1.0, 3.2, 0.5]
-    fig = plotting.softmax_bars(z)
+    fig = functions.softmax_bars(z)
     (ax,) = fig.axes
     heights = np.array([bar.get_height() for bar in ax.patches])
     np.testing.assert_allclose(heights, 100 * softmax(z))
@@ -483,14 +518,14 @@ def test_softmax_bars_are_the_softmax_in_percent_and_sum_to_100():
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "$z_{1} = 2.5$", "$z_{2} = -1$", "$z_{3} = 3.2$", "$z_{4} = 0.5$"]
     # adding a constant to every z changes nothing; a huge z does not overflow
-    shifted = plotting.softmax_bars(np.add(z, 1000.0)).axes[0]
+    shifted = functions.softmax_bars(np.add(z, 1000.0)).axes[0]
     np.testing.assert_allclose([bar.get_height() for bar in shifted.patches], heights)
     with pytest.raises(ValueError, match="z must hold finite numbers"):
-        plotting.softmax_bars([1.0, np.inf])
+        functions.softmax_bars([1.0, np.inf])
 
 
 def test_polynomial_fit_passes_through_every_point_and_draws_the_least_squares_line():
-    fig = plotting.polynomial_fit(POINTS_X, POINTS_Y)
+    fig = functions.polynomial_fit(POINTS_X, POINTS_Y)
     poly_ax, line_ax = fig.axes
     for ax in (poly_ax, line_ax):
         (points,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
@@ -508,7 +543,7 @@ def test_polynomial_fit_passes_through_every_point_and_draws_the_least_squares_l
     np.testing.assert_allclose(line.get_ydata(), slope * lx + intercept)
     assert f"{slope:.2f}x" in line_ax.get_title()
     # a lower degree is fitted by least squares and no longer passes through the points
-    lower = plotting.polynomial_fit(POINTS_X, POINTS_Y, degree=3).axes[0]
+    lower = functions.polynomial_fit(POINTS_X, POINTS_Y, degree=3).axes[0]
     assert "every point" not in lower.get_title()
 
 
@@ -521,12 +556,12 @@ def test_polynomial_fit_passes_through_every_point_and_draws_the_least_squares_l
 ])
 def test_polynomial_fit_rejects_bad_points_and_degrees(x, y, degree, message):
     with pytest.raises(ValueError, match=message):
-        plotting.polynomial_fit(x, y, degree=degree)
+        functions.polynomial_fit(x, y, degree=degree)
 
 
 def test_gaussians_are_normal_densities_with_area_1_and_the_given_std():
     stds = {"N(0, 1) weights": np.sqrt(501), "N(0, 1/n_in) weights": np.sqrt(1.5)}
-    fig = plotting.gaussians(stds, xlim=30)
+    fig = functions.gaussians(stds, xlim=30)
     (ax,) = fig.axes
     lines = ax.get_lines()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(stds)
@@ -538,23 +573,23 @@ def test_gaussians_are_normal_densities_with_area_1_and_the_given_std():
         assert p.max() == pytest.approx(1 / (std * np.sqrt(2 * np.pi)), rel=1e-3)
     assert ax.get_xlim() == (-30, 30)
     # the axis reaches 0.4 even for a lone, flat curve, so it looks flat
-    alone = plotting.gaussians({"wide": np.sqrt(501)}).axes[0]
+    alone = functions.gaussians({"wide": np.sqrt(501)}).axes[0]
     assert alone.get_ylim()[1] >= 0.4
-    tall = plotting.gaussians({"tall": 0.5}).axes[0]
+    tall = functions.gaussians({"tall": 0.5}).axes[0]
     assert tall.get_ylim()[1] > 1 / (0.5 * np.sqrt(2 * np.pi))
 
 
 def test_gaussians_rejects_bad_stds_and_xlim():
     with pytest.raises(ValueError, match=r"stds\['a'\] must be a finite positive number"):
-        plotting.gaussians({"a": 0.0})
+        functions.gaussians({"a": 0.0})
     with pytest.raises(ValueError, match="stds must be a non-empty mapping"):
-        plotting.gaussians({})
+        functions.gaussians({})
     with pytest.raises(ValueError, match="xlim must be a finite positive number"):
-        plotting.gaussians({"a": 1.0}, xlim=-3)
+        functions.gaussians({"a": 1.0}, xlim=-3)
 
 
 def test_activations_draws_each_function_in_its_own_panel():
-    fig = plotting.activations()
+    fig = functions.activations()
     assert [ax.get_title() for ax in fig.axes] == ["sigmoid", "tanh", "rectified linear (ReLU)"]
     expected = [expit, np.tanh, lambda z: np.maximum(z, 0)]
     for ax, f in zip(fig.axes, expected):
@@ -563,18 +598,18 @@ def test_activations_draws_each_function_in_its_own_panel():
         assert (z.min(), z.max()) == (-5.0, 5.0)
         np.testing.assert_allclose(curve.get_ydata(), f(z))
         assert ax.get_xlabel() == "$z$"
-    (ax,) = plotting.activations(["identity"]).axes
+    (ax,) = functions.activations(["identity"]).axes
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), ax.get_lines()[0].get_xdata())
     with pytest.raises(ValueError, match="names must hold only"):
-        plotting.activations(["sigmoid", "softmax"])
+        functions.activations(["sigmoid", "softmax"])
     with pytest.raises(ValueError, match="names must be a non-empty list"):
-        plotting.activations("relu")
+        functions.activations("relu")
 
 
 def test_accuracy_vs_size_draws_percent_against_sizes_in_order_with_a_log_option():
     net = [(1000, 0.8885), (100, 0.6909), (50000, 0.9597)]  # out of order on purpose
     svm = [(100, 0.2507), (50000, 0.9448)]
-    fig = plotting.accuracy_vs_size({"network": net, "SVM": svm}, reference={"x": 0.95})
+    fig = training.accuracy_vs_size({"network": net, "SVM": svm}, reference={"x": 0.95})
     (ax,) = fig.axes
     network, support, reference = ax.get_lines()
     np.testing.assert_array_equal(network.get_xdata(), [100, 1000, 50000])
@@ -585,7 +620,7 @@ def test_accuracy_vs_size_draws_percent_against_sizes_in_order_with_a_log_option
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["network", "SVM", "x: 95.00 %"]
     assert ax.get_xscale() == "linear"
     assert "50,000" in tick_texts(ax, "x") and tick_texts(ax)[-1].endswith(" %")
-    logged = plotting.accuracy_vs_size({"network": net}, logx=True).axes[0]
+    logged = training.accuracy_vs_size({"network": net}, logx=True).axes[0]
     assert logged.get_xscale() == "log"
     assert {"100", "1,000", "10,000"} <= set(tick_texts(logged, "x"))
 
@@ -598,34 +633,34 @@ def test_accuracy_vs_size_draws_percent_against_sizes_in_order_with_a_log_option
 ])
 def test_accuracy_vs_size_rejects_bad_series(series, message):
     with pytest.raises(ValueError, match=message):
-        plotting.accuracy_vs_size(series)
+        training.accuracy_vs_size(series)
 
 
 def test_digit_rotation_shows_the_digit_and_its_copy_rotated_by_expand(images):
     from nnbook.expand import rotate
 
     digit = images[3]
-    fig = plotting.digit_rotation(digit, degrees=-20)
+    fig = digits.digit_rotation(digit, degrees=-20)
     before, after = [ax.get_images()[0].get_array() for ax in fig.axes]
     np.testing.assert_array_equal(before, digit.reshape(28, 28))
     np.testing.assert_allclose(after, rotate(digit[np.newaxis], -20)[0].reshape(28, 28))
     assert not np.allclose(before, after)
     assert [ax.get_title() for ax in fig.axes] == ["original", "rotated by -20°"]
-    assert plotting.digit_rotation(digit).axes[1].get_title() == "rotated by 15°"
+    assert digits.digit_rotation(digit).axes[1].get_title() == "rotated by 15°"
 
 
 def test_digit_rotation_rejects_several_digits_and_bad_angles(images):
     with pytest.raises(ValueError, match="image must be one digit"):
-        plotting.digit_rotation(images[:2])
+        digits.digit_rotation(images[:2])
     for bad in (np.nan, "15", True):
         with pytest.raises(ValueError, match="degrees must be a finite number"):
-            plotting.digit_rotation(images[0], degrees=bad)
+            digits.digit_rotation(images[0], degrees=bad)
 
 
 # --- chapter 5 ----------------------------------------------------------------------------------
 
 def test_sigma_prime_plots_the_sigmoids_derivative_and_marks_its_peak_of_one_quarter_at_0():
-    fig = plotting.sigma_prime()
+    fig = functions.sigma_prime()
     (ax,) = fig.axes
     curve, peak = ax.get_lines()
     z, values = curve.get_data()
@@ -642,7 +677,7 @@ def test_sigma_prime_plots_the_sigmoids_derivative_and_marks_its_peak_of_one_qua
 
 def test_neuron_gradients_draws_one_bar_per_neuron_grouped_and_coloured_by_layer():
     neurons = [[0.001, -0.002, 0.003], [0.02, -0.01], [0.3, 0.1, -0.2, 0.05]]
-    fig = plotting.neuron_gradients(neurons)
+    fig = vanishing.neuron_gradients(neurons)
     (ax,) = fig.axes
     bars = ax.patches
     assert [bar.get_height() for bar in bars] == pytest.approx(
@@ -653,7 +688,7 @@ def test_neuron_gradients_draws_one_bar_per_neuron_grouped_and_coloured_by_layer
     for l, layer in enumerate(neurons):
         group = bars[start:start + len(layer)]
         start += len(layer)
-        assert {to_rgba(bar.get_facecolor()) for bar in group} == {to_rgba(plotting.PALETTE[l])}
+        assert {to_rgba(bar.get_facecolor()) for bar in group} == {to_rgba(style.PALETTE[l])}
         # each group is centred on its layer's tick
         middle = np.mean([bar.get_x() + bar.get_width() / 2 for bar in group])
         assert middle == pytest.approx(l)
@@ -670,7 +705,7 @@ def test_neuron_gradients_draws_one_bar_per_neuron_grouped_and_coloured_by_layer
 ])
 def test_neuron_gradients_rejects_malformed_gradients(neurons, message):
     with pytest.raises(ValueError, match=message):
-        plotting.neuron_gradients(neurons)
+        vanishing.neuron_gradients(neurons)
 
 
 def test_interval_width_plots_the_widths_given_and_marks_the_widest_point():
@@ -679,7 +714,7 @@ def test_interval_width_plots_the_widths_given_and_marks_the_widest_point():
     ws = np.linspace(0.0, 30.0, 301)
     widths = gradients.width(ws)
     w_best, width_best = gradients.max_width()
-    fig = plotting.interval_width(ws, widths, best=(w_best, width_best))
+    fig = vanishing.interval_width(ws, widths, best=(w_best, width_best))
     (ax,) = fig.axes
     curve, dot = ax.get_lines()
     np.testing.assert_array_equal(curve.get_xdata(), ws)
@@ -692,7 +727,7 @@ def test_interval_width_plots_the_widths_given_and_marks_the_widest_point():
 
 
 def test_interval_width_without_best_draws_only_the_curve_and_no_legend():
-    fig = plotting.interval_width([1.0, 5.0, 9.0], [0.0, 0.4, 0.42])
+    fig = vanishing.interval_width([1.0, 5.0, 9.0], [0.0, 0.4, 0.42])
     (ax,) = fig.axes
     assert len(ax.get_lines()) == 1 and ax.get_legend() is None
     assert ax.get_xlim() == (0, 9)
@@ -710,4 +745,4 @@ def test_interval_width_without_best_draws_only_the_curve_and_no_legend():
 ])
 def test_interval_width_rejects_bad_arguments(ws, widths, best, message):
     with pytest.raises(ValueError, match=message):
-        plotting.interval_width(ws, widths, best=best)
+        vanishing.interval_width(ws, widths, best=best)
