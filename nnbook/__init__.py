@@ -7,8 +7,8 @@ One idea per module:
 * :mod:`nnbook.activations`, :mod:`nnbook.costs`, :mod:`nnbook.initializers` -- the pieces of a network.
 * :mod:`nnbook.regularizers` -- the L2 and L1 terms of chapter 3: their cost, gradient and step.
 * :mod:`nnbook.network` -- the fully connected network: feedforward and backpropagation.
-* :mod:`nnbook.conv`, :mod:`nnbook.layers`, :mod:`nnbook.convnet` -- chapter 6: convolution and pooling kernels, the layers, and convolutional networks (SGD, ensembles, the chapter's architectures).
-* :mod:`nnbook.train` -- mini-batch stochastic gradient descent and the :class:`~nnbook.train.History` it returns.
+* :mod:`nnbook.conv`, :mod:`nnbook.layers`, :mod:`nnbook.convnet` -- chapter 6: convolution and pooling kernels, the layers, and convolutional networks (ensembles, the chapter's architectures).
+* :mod:`nnbook.train` -- mini-batch stochastic gradient descent for every network and the :class:`~nnbook.train.History` it returns.
 * :mod:`nnbook.serialize` -- save and load a network in a documented, versioned .npz format.
 * :mod:`nnbook.schedules` -- chapter 3's no-improvement-in-n rules: early stopping, halving eta.
 * :mod:`nnbook.gradcheck` -- finite-difference gradients, to check backpropagation against (chapter 2).

@@ -1,18 +1,20 @@
-"""Chapter 6's convolutional networks: build, train by mini-batch SGD, evaluate, vote.
+"""Chapter 6's convolutional networks: build, evaluate, vote.
 
 A :class:`Network` is a list of layers from :mod:`nnbook.layers` (re-exported here):
 :class:`ConvPoolLayer`, :class:`FullyConnectedLayer` and a final :class:`SoftmaxLayer` with the
-log-likelihood cost, like the original's ``network3``. :func:`sgd` trains it and returns a
-:class:`ConvHistory` with the validation and test accuracy after every epoch and the number the
-book reports: the test accuracy at the epoch of best validation accuracy. :func:`architecture`
-builds the networks of the chapter by name, and :func:`ensemble_predict` lets several vote.
+log-likelihood cost, like the original's ``network3``. :func:`nnbook.train.sgd` trains it, as it
+trains every network of the book (``evaluation_data`` is the validation data, ``test_data`` the
+test data; :attr:`nnbook.train.History.test_accuracy_at_best` is the number the chapter
+reports). :func:`architecture` builds the networks of the chapter by name, and
+:func:`ensemble_predict` lets several vote.
 
 Where the original's code has quirks, nnbook chooses, and keeps the original's behaviour one
 option away (each is described where it lives):
 
 * weight initialisation: ``Network(init="fan_in")`` (ours) or ``"network3"``;
 * dropout scaling: ``Network(dropout="inverted")`` (ours) or ``"network3"``;
-* L2 regularisation: ``sgd(l2="chapter3")`` (ours) or ``"network3"``;
+* L2 regularisation: chapter 3's lmbda (ours), or the original's converted by
+  :func:`network3_lmbda`;
 * mini-batch order: ``sgd(shuffle=True)`` (ours) or ``False`` (a fixed order);
 * dropout masks: nnbook draws a fresh mask for every layer at every step; the original appears to
   give layers whose inputs have the same shape the same mask. That is not reproduced.
@@ -25,22 +27,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from nnbook import activations
-from nnbook.data import Dataset
+from nnbook import activations, regularizers
 from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer, WeightStep
 from nnbook.checks import check_positive_int, check_rate
-from nnbook.train import TrainingDiverged
 
-__all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "sgd",
-           "ConvHistory", "ensemble_predict", "architecture", "ARCHITECTURES"]
+__all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "network3_lmbda",
+           "ensemble_predict", "architecture", "ARCHITECTURES"]
 
 INITS = ("fan_in", "network3")
 DROPOUTS = ("inverted", "network3")
-L2S = ("chapter3", "network3")
 _EVAL_BATCH = 250  # examples per forward pass when evaluating
 _MASK_BLOCK_STEPS = 100  # dropout masks are drawn for up to this many steps at once,
 _MASK_BLOCK_ENTRIES = 1 << 18  # and at most this many mask entries (1 MB of float32)
@@ -268,19 +266,50 @@ class Network:
                 g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0, mask, scale_test)
         return grads
 
-    def _step(self, x: np.ndarray, labels: np.ndarray, eta: float, decay: float,
-              dropout_rng) -> None:
-        """One step of gradient descent on a mini-batch: p -> p - eta dC/dp, and weights first
-        shrink by the factor ``decay`` (L2). The error is scaled by eta / m at the output, so
-        backpropagation delivers eta dC/dp directly."""
+    def update_mini_batch(self, x: np.ndarray, labels: np.ndarray, eta: float, lmbda: float,
+                          n: int, masks=None) -> None:
+        """One step of gradient descent with L2 weight decay on a mini-batch, fused for speed:
+        the same step as :func:`nnbook.train.update_mini_batch` (what :func:`nnbook.train.sgd`
+        calls this for), w -> (1 - eta lmbda / n) w - eta dC/dw and b -> b - eta dC/db.
+
+        The error is scaled by eta / m at the output, so backpropagation delivers eta dC/dp
+        directly, and each weight's step is folded into its gradient's matrix product
+        (:class:`nnbook.layers.WeightStep`). ``x``: rows of the network's dtype; ``labels``:
+        integers, unchecked; ``masks`` as :meth:`dropout_masks` gives them.
+        """
         m = x.shape[0]
-        masks = self._draw_masks(m, dropout_rng) if dropout_rng is not None else None
-        inputs, ws = self._forward(x, True, masks)
+        decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+        internal = None if masks is None else [None if mk is None else mk.T for mk in masks]
+        inputs, ws = self._forward(x, True, internal)
         if self._step_rule is None or self._step_rule.decay != decay:
             self._step_rule = WeightStep(self.dtype, decay)
-        grads = self._backward(inputs, ws, labels, eta / m, masks, self._step_rule)
+        grads = self._backward(inputs, ws, labels, self.dtype.type(eta) / m, internal,
+                               self._step_rule)
         for b, g in zip(self.biases, grads[1::2]):
             b -= g
+
+    # ---- what nnbook.train.sgd asks of a network --------------------------------------------
+
+    def check_examples(self, images, labels, name: str = "data") -> tuple[np.ndarray, np.ndarray]:
+        """``(images, labels)`` as training takes them: rows of the network's dtype, labels
+        checked and of numpy's index type."""
+        x = self._images(images, f"{name} images")
+        return x, self._labels(labels, len(x), f"{name} labels")
+
+    def uses_dropout(self, p: float) -> bool:
+        """Whether training drops anything: the layers' ``p_dropout``. ``p`` (the fully
+        connected network's dropout option of :func:`nnbook.train.sgd`) must be 0 here."""
+        if p:
+            raise ValueError(f"dropout={p} is the fully connected network's option: a "
+                             f"convolutional network's dropout is the p_dropout of its layers")
+        return any(layer.p_dropout for layer in self.layers)
+
+    def dropout_masks(self, m: int, p: float, rng) -> list | None:
+        """Fresh dropout masks for one step: one array (m, n_in) per layer with p_dropout > 0
+        (views of a block drawn ahead, valid until the next call), None for the others; see
+        :meth:`_draw_masks`. ``p`` is unused (see :meth:`uses_dropout`)."""
+        masks = self._draw_masks(m, rng)
+        return None if masks is None else [None if mk is None else mk.T for mk in masks]
 
     # ---- public evaluation ----------------------------------------------------------------
 
@@ -301,26 +330,23 @@ class Network:
         """The digit of each image: the most probable output (the lowest index on a tie)."""
         return np.argmax(self.feedforward(images), axis=1)
 
-    def accuracy(self, data) -> float:
-        """The fraction of ``data`` (a Dataset or an (images, labels) pair) predicted right."""
-        x, y = _pair(data, "data")
-        y = self._labels(y, len(x))
+    def accuracy(self, images, labels) -> float:
+        """The fraction of ``images`` whose prediction equals ``labels``."""
+        x = self._images(images)
+        y = self._labels(labels, len(x))
         return float(np.mean(self.predict(x) == y)) if len(y) else float("nan")
 
-    def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None, *,
-                   l2: str = "chapter3", masks=None) -> float:
-        """The mean log-likelihood cost -ln a_y over the examples, plus the L2 term.
-
-        L2 term: ``l2="chapter3"``: (lmbda / 2n) sum w^2 (equation 86 of chapter 3);
-        ``"network3"``: (lmbda m / 2n) sum w^2 with m the number of examples given, which is the
-        original's 0.5 lmbda sum w^2 / num_batches for mini-batches of m. n defaults to m.
-        Sums run over every layer's weights, not the biases. ``masks`` (one per layer, None or
-        (m, n_in) of {0, scale}) evaluates the cost of a training step with those dropout masks,
-        for gradient checks.
+    def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None,
+                   regularization: str = "L2", *, masks=None) -> float:
+        """The mean log-likelihood cost -ln a_y over the examples, plus the regularization term:
+        (lmbda / 2n) sum w^2 for L2 (equation 86 of chapter 3) or (lmbda / n) sum |w| for L1,
+        over every layer's weights, not the biases; n defaults to the number of examples.
+        ``masks`` (one per layer, None or (m, n_in) of {0, scale}) evaluates the cost of a
+        training step with those dropout masks, for gradient checks.
         """
         x = self._images(images)
         y = self._labels(labels, len(x))
-        _choice("l2", l2, L2S)
+        regularizer = regularizers.get(regularization)
         lmbda = check_rate("lmbda", lmbda, allow_zero=True)
         internal = self._masks(masks, len(x))
         with np.errstate(divide="ignore"):
@@ -329,8 +355,7 @@ class Network:
             cost = float(-np.mean(np.log(a[y, np.arange(len(y))].astype(np.float64))))
         if lmbda:
             n = len(x) if n is None else check_positive_int("n", n)
-            factor = lmbda / (2 * n) * (len(x) if l2 == "network3" else 1)
-            cost += factor * sum(float(np.sum(w.astype(np.float64) ** 2)) for w in self.weights)
+            cost += regularizer.fn([w.astype(np.float64) for w in self.weights], lmbda, n)
         return cost
 
     def gradient(self, images, labels, masks=None) -> list[np.ndarray]:
@@ -401,190 +426,16 @@ def _check_layers(layers) -> list:
     return list(layers)
 
 
-def _pair(data, name: str) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(data, Dataset):
-        return data.images, data.labels
-    try:
-        x, y = data
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a Dataset or a pair (images, labels); got "
-                         f"{type(data).__name__}") from None
-    return np.asarray(x), np.asarray(y)
+def network3_lmbda(lmbda: float, mini_batch_size: int) -> float:
+    """The lmbda of :func:`nnbook.train.sgd` that reproduces the original ``network3``'s L2.
 
-
-# ---- training -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ConvHistory:
-    """Per-epoch measurements of one :func:`sgd` run; entry i is measured after epoch i + 1.
-
-    Accuracies are fractions in [0, 1] (empty lists when no such data was given). The number the
-    book reports for each chapter 6 network is :attr:`test_accuracy_at_best`: the test accuracy
-    after the epoch of best validation accuracy, where, as in the original, a later epoch that
-    *equals* the best so far takes its place (:attr:`best_validation_epoch`).
-    ``diverged_at`` is the epoch after which the parameters stopped being finite, for runs that
-    asked to record that instead of raising :class:`~nnbook.train.TrainingDiverged`.
+    The original adds 0.5 lmbda sum w^2 / (n/m) to each mini-batch's cost (n training examples,
+    mini-batches of m), a decay w -> (1 - eta lmbda m / n) w per step: chapter 3's rule
+    (equation 93) with lmbda m in place of lmbda. So chapter 6's lmbda = 0.1 at m = 10 is
+    ``network3_lmbda(0.1, 10)`` = 1.0 here.
     """
-
-    validation_accuracy: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    eta: list[float] = field(default_factory=list)
-    diverged_at: int | None = None
-
-    @property
-    def epochs(self) -> int:
-        return len(self.eta)
-
-    @property
-    def best_validation_epoch(self) -> int:
-        """The 1-based epoch of the highest validation accuracy; the last one, on ties."""
-        if not self.validation_accuracy:
-            raise ValueError("this run had no validation_data, so it has no best epoch")
-        v = np.asarray(self.validation_accuracy)
-        return int(np.flatnonzero(v == v.max())[-1]) + 1
-
-    @property
-    def best_validation_accuracy(self) -> float:
-        return self.validation_accuracy[self.best_validation_epoch - 1]
-
-    @property
-    def test_accuracy_at_best(self) -> float:
-        """The test accuracy after :attr:`best_validation_epoch` (how chapter 6 reports)."""
-        if not self.test_accuracy:
-            raise ValueError("this run had no test_data")
-        return self.test_accuracy[self.best_validation_epoch - 1]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ConvHistory":
-        return cls(**d)
-
-
-class _Rows:
-    """A Dataset (or images and labels) as a source of mini-batches, in a given order."""
-
-    chunk = 1000
-
-    def __init__(self, images: np.ndarray, labels: np.ndarray):
-        self.images, self.labels = images, labels
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def mini_batches(self, order: np.ndarray, mini_batch_size: int):
-        """Yield (images, labels) for each mini-batch of ``order``, gathered ``chunk`` rows at a
-        time (whole mini-batches) into one buffer, so no shuffled copy of the data is made."""
-        per_chunk = max(1, self.chunk // mini_batch_size) * mini_batch_size
-        buffer = np.empty((min(per_chunk, len(order)), self.images.shape[1]), self.images.dtype)
-        for start in range(0, len(order), per_chunk):
-            rows = order[start:start + per_chunk]
-            block = buffer[:len(rows)]
-            np.take(self.images, rows, axis=0, out=block)
-            labels = self.labels[rows]
-            for k in range(0, len(rows), mini_batch_size):
-                yield block[k:k + mini_batch_size], labels[k:k + mini_batch_size]
-
-
-def _training_source(training_data, net: Network):
-    if hasattr(training_data, "mini_batches") and hasattr(training_data, "__len__"):
-        return training_data  # e.g. nnbook.expand.ShiftedStream
-    x, y = _pair(training_data, "training_data")
-    x = net._images(x, "training_data images")
-    return _Rows(x, net._labels(y, len(x), "training_data labels"))
-
-
-def sgd(net: Network, training_data, epochs: int, mini_batch_size: int, eta: float,
-        lmbda: float = 0.0, *, validation_data=None, test_data=None, rng=None,
-        shuffle: bool = True, l2: str = "chapter3", allow_divergence: bool = False,
-        callback=None) -> ConvHistory:
-    """Train ``net`` by mini-batch stochastic gradient descent; return a :class:`ConvHistory`.
-
-    Each step on a mini-batch of m examples moves every parameter against the gradient of the
-    mean log-likelihood cost, p -> p - eta dC/dp, after shrinking the weights for L2 (below).
-    After each epoch the accuracy on ``validation_data`` and ``test_data`` is recorded.
-
-    Parameters
-    ----------
-    net : Network
-        Trained in place.
-    training_data : Dataset, (images, labels), or a stream
-        Images as rows (n, 784) (or (n, 1, 28, 28)) with integer labels; or an object with
-        ``len()`` and ``mini_batches(order, mini_batch_size)`` yielding (images, labels), such as
-        :class:`nnbook.expand.ShiftedStream` (the expanded data, made on the fly).
-    epochs, mini_batch_size, eta, lmbda : as in the book
-        A last mini-batch shorter than ``mini_batch_size`` is used too (the original skipped it).
-    validation_data, test_data : Dataset or (images, labels), optional
-    rng : numpy Generator or seed
-        Two independent generators are spawned from it: one orders the mini-batches, one draws
-        the dropout masks, so adding dropout does not change the order of the data.
-    shuffle : bool
-        True: a new random order every epoch. False: the original's behaviour, one order kept for
-        every epoch: the data's own order for a Dataset, one random order (drawn once from
-        ``rng``) for a stream, as the original shuffled its expanded file once.
-    l2 : "chapter3" (default) or "network3"
-        How lmbda scales the L2 weight decay, with n the number of training examples.
-        "chapter3": w -> (1 - eta lmbda / n) w - eta dC_0/dw, the rule of chapter 3 (equation 93).
-        "network3": the original's cost term 0.5 lmbda sum w^2 / (n/m), a decay of eta lmbda m / n
-        per step, m times stronger for the same lmbda: chapter 6's lmbda = 0.1 is lmbda = 1 here.
-    allow_divergence : bool
-        Record the epoch in ``ConvHistory.diverged_at`` and stop, instead of raising
-        :class:`~nnbook.train.TrainingDiverged` when the parameters stop being finite.
-    callback : callable, optional
-        ``callback(epoch, history)`` after every epoch (for a progress bar).
-    """
-    if not isinstance(net, Network):
-        raise ValueError(f"net must be an nnbook.convnet.Network; got {type(net).__name__}")
-    epochs = check_positive_int("epochs", epochs, allow_zero=True)
-    mini_batch_size = check_positive_int("mini_batch_size", mini_batch_size)
-    eta = check_rate("eta", eta, allow_zero=False)
     lmbda = check_rate("lmbda", lmbda, allow_zero=True)
-    l2 = _choice("l2", l2, L2S)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise ValueError(f"shuffle must be True or False; got {shuffle!r}")
-    source = _training_source(training_data, net)
-    n = len(source)
-    if n == 0:
-        raise ValueError("training_data must hold at least one example")
-    evaluations = {}
-    for name, data in (("validation_data", validation_data), ("test_data", test_data)):
-        if data is not None:
-            x, y = _pair(data, name)
-            x = net._images(x, f"{name} images")
-            evaluations[name] = (x, net._labels(y, len(x), f"{name} labels"))
-    order_rng, dropout_rng = np.random.default_rng(rng).spawn(2)
-    decay = 1.0 - eta * lmbda * (mini_batch_size if l2 == "network3" else 1) / n
-    if decay <= 0:
-        raise ValueError(f"lmbda={lmbda} is too large for eta={eta} and n={n}: each step would "
-                         f"multiply the weights by {decay:.3g} <= 0")
-    has_dropout = any(layer.p_dropout for layer in net.layers)
-    fixed = None if shuffle else (order_rng.permutation(n) if not isinstance(source, _Rows)
-                                  else np.arange(n))
-    cast_eta = net.dtype.type(eta)
-    history = ConvHistory()
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, epochs + 1):
-            history.eta.append(eta)
-            order = fixed if fixed is not None else order_rng.permutation(n)
-            for xb, yb in source.mini_batches(order, mini_batch_size):
-                net._step(xb, yb, cast_eta, decay, dropout_rng if has_dropout else None)
-            if not all(np.isfinite(p).all() for p in net.parameters()):
-                if not allow_divergence:
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {epoch}: the weights are no longer finite "
-                        f"numbers. Try a smaller learning rate than eta={eta}"
-                        + (f" or a smaller lmbda than {lmbda}" if lmbda else "") + ".")
-                history.diverged_at = epoch
-                break
-            if "validation_data" in evaluations:
-                history.validation_accuracy.append(net.accuracy(evaluations["validation_data"]))
-            if "test_data" in evaluations:
-                history.test_accuracy.append(net.accuracy(evaluations["test_data"]))
-            if callback is not None:
-                callback(epoch, history)
-    return history
+    return lmbda * check_positive_int("mini_batch_size", mini_batch_size)
 
 
 # ---- ensembles ----------------------------------------------------------------------------------
