@@ -31,7 +31,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnbook import activations, regularizers
-from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer, WeightStep
+from nnbook import conv
+from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
 from nnbook.checks import check_positive_int, check_rate
 
 __all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "network3_lmbda",
@@ -79,7 +80,8 @@ class Network:
 
     Attributes
     ----------
-    weights, biases : lists of arrays, one per layer
+    layers : list of layers, each owning its parameters (``w``, ``b``) and gradients
+    weights, biases : lists of the layers' arrays, one per layer
         Convolutional weights (n_filters, channels, f, f), others (n_out, n_in).
     """
 
@@ -91,18 +93,13 @@ class Network:
             raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
         self.init = _choice("init", init, INITS)
         self.dropout = _choice("dropout", dropout, DROPOUTS)
+        for i, layer in enumerate(self.layers):
+            if layer.w is not None:
+                raise ValueError(f"layers[{i}] already belongs to a network: a layer owns its "
+                                 f"parameters, so each network needs layers of its own")
         rng = np.random.default_rng(rng)
-        self.weights, self.biases = [], []
-        for layer in self.layers:
-            std = layer.init_std(self.init)
-            w = rng.standard_normal(layer.weight_shape) * std if std else np.zeros(layer.weight_shape)
-            b = (rng.standard_normal(layer.weight_shape[0]) if std
-                 else np.zeros(layer.weight_shape[0]))
-            self.weights.append(np.ascontiguousarray(w, dtype=self.dtype))
-            self.biases.append(np.ascontiguousarray(b, dtype=self.dtype))
-        self._grads = None
-        self._step_rule = None
-        self._workspaces: dict[tuple[int, bool], list[dict]] = {}
+        for i, layer in enumerate(self.layers):
+            layer.initialize(rng, self.dtype, self.init, self.dropout, input_gradient=i > 0)
         self._mask_block = None  # dropout masks drawn ahead, see _draw_masks
 
     # ---- description ----------------------------------------------------------------------
@@ -113,7 +110,25 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """All weights and biases, layer by layer: [w_0, b_0, w_1, b_1, ...]."""
-        return [p for wb in zip(self.weights, self.biases) for p in wb]
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        return [layer.w for layer in self.layers]
+
+    @weights.setter
+    def weights(self, arrays) -> None:
+        for layer, w in zip(self.layers, arrays, strict=True):
+            layer.w = w
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        return [layer.b for layer in self.layers]
+
+    @biases.setter
+    def biases(self, arrays) -> None:
+        for layer, b in zip(self.layers, arrays, strict=True):
+            layer.b = b
 
     def num_parameters(self) -> int:
         return sum(p.size for p in self.parameters())
@@ -166,39 +181,34 @@ class Network:
 
     # ---- the passes -----------------------------------------------------------------------
 
-    def _workspace(self, m: int, train: bool) -> list[dict]:
-        key = (m, train)
-        ws = self._workspaces.get(key)
-        if ws is None:
-            ws = [layer.buffers(m, self.dtype, need_input_grad=train and i > 0)
-                  for i, layer in enumerate(self.layers)]
-            if len(self._workspaces) > 8:  # many odd batch sizes: do not hoard memory
-                self._workspaces.clear()
-            self._workspaces[key] = ws
-        return ws
-
-    def _forward(self, x: np.ndarray, train: bool, masks=None) -> tuple[list, list]:
-        """x: rows (m, n_in) of the network's dtype. Returns (inputs of every layer, workspaces);
-        the output probabilities, (n_out, m), are in the last workspace's "z"."""
+    def _forward(self, x: np.ndarray, train: bool, masks=None) -> np.ndarray:
+        """x: rows (m, n_in) of the network's dtype. Each layer's forward, in order; returns the
+        output probabilities (n_out, m). ``masks``: one (n_in, m) array or None per layer."""
         m = x.shape[0]
-        ws = self._workspace(m, train)
         first = self.layers[0]
         if isinstance(first, ConvPoolLayer):
             a = x.reshape((m,) + first.image_shape).transpose(1, 2, 3, 0)  # a strided view
         else:
             a = x.T  # (n_in, m), a view
-        inputs = []
-        scale_test = self.dropout == "network3"
-        for i, (layer, w, b) in enumerate(zip(self.layers, self.weights, self.biases)):
-            inputs.append(a)
-            mask = masks[i] if masks is not None else None
+        for i, layer in enumerate(self.layers):
             if isinstance(layer, ConvPoolLayer):
-                a = layer.forward(w, b, a, ws[i], train)
+                a = layer.forward(a, train)
                 if i + 1 < len(self.layers) and not isinstance(self.layers[i + 1], ConvPoolLayer):
                     a = a.reshape(-1, m)  # flattened (channel, row, col) for the next layer
             else:
-                a = layer.forward(w, b, a, ws[i], train and mask is not None, mask, scale_test)
-        return inputs, ws
+                a = layer.forward(a, train, masks[i] if masks is not None else None)
+        return a
+
+    def _backward(self, labels: np.ndarray, scale: float, weight_gradients: bool = True) -> None:
+        """Backpropagate from the softmax output, delta^L = (a - y) scale, through every layer:
+        ``layer.backward`` (gradients in ``nabla_w``, ``nabla_b``), or, without
+        ``weight_gradients``, only ``layer.errors`` (``nabla_b`` and the weight gradients'
+        factors, for :meth:`update_mini_batch`)."""
+        delta = self.layers[-1].output_error(labels, scale)
+        for layer in reversed(self.layers):
+            if isinstance(layer, ConvPoolLayer) and delta.ndim == 2:
+                delta = delta.reshape(layer.output_shape + (delta.shape[-1],))
+            delta = layer.backward(delta) if weight_gradients else layer.errors(delta)
 
     def _draw_masks(self, m: int, rng: np.random.Generator) -> list | None:
         """Fresh dropout masks for one step: (n_in, m) per layer with p_dropout > 0, else None.
@@ -239,33 +249,6 @@ class Network:
             masks.append(np.multiply(keep, self.dtype.type(scale), dtype=self.dtype))
         return {"rng": rng, "m": m, "next": 0, "masks": masks}
 
-    def _backward(self, inputs, ws, labels, scale: float, masks, step=None) -> list[np.ndarray]:
-        """Backpropagate from the softmax output; writes scale * dC/dp into the gradient buffers,
-        or, given ``step`` (a :class:`nnbook.layers.WeightStep`), applies the weights' step
-        directly and leaves only the biases' in the buffers."""
-        if self._grads is None:
-            self._grads = [np.empty_like(p) for p in self.parameters()]
-        grads = list(self._grads)
-        if step is not None:
-            grads[0::2] = [step] * len(self.layers)
-        scale_test = self.dropout == "network3"
-        last = len(self.layers) - 1
-        g = None
-        for i in range(last, -1, -1):
-            layer, w, b = self.layers[i], self.weights[i], self.biases[i]
-            mask = masks[i] if masks is not None else None
-            gw, gb = grads[2 * i], grads[2 * i + 1]
-            if i == last:
-                g = layer.backward(w, b, inputs[i], ws[i], labels, gw, gb, i > 0, mask,
-                                   scale_test, scale)
-            elif isinstance(layer, ConvPoolLayer):
-                if g.ndim == 2:
-                    g = g.reshape(layer.output_shape + (g.shape[-1],))
-                g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0)
-            else:
-                g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0, mask, scale_test)
-        return grads
-
     def update_mini_batch(self, x: np.ndarray, labels: np.ndarray, eta: float, lmbda: float,
                           n: int, masks=None) -> None:
         """One step of gradient descent with L2 weight decay on a mini-batch, fused for speed:
@@ -273,20 +256,18 @@ class Network:
         calls this for), w -> (1 - eta lmbda / n) w - eta dC/dw and b -> b - eta dC/db.
 
         The error is scaled by eta / m at the output, so backpropagation delivers eta dC/dp
-        directly, and each weight's step is folded into its gradient's matrix product
-        (:class:`nnbook.layers.WeightStep`). ``x``: rows of the network's dtype; ``labels``:
-        integers, unchecked; ``masks`` as :meth:`dropout_masks` gives them.
+        directly (the layers' ``nabla_b`` then hold eta dC/db), and each weight's step is
+        folded into its gradient's matrix product (:func:`nnbook.conv.weight_step`).
+        ``x``: rows of the network's dtype; ``labels``: integers, unchecked; ``masks`` as
+        :meth:`dropout_masks` gives them.
         """
-        m = x.shape[0]
         decay = 1.0 - eta * lmbda / n if lmbda else 1.0
         internal = None if masks is None else [None if mk is None else mk.T for mk in masks]
-        inputs, ws = self._forward(x, True, internal)
-        if self._step_rule is None or self._step_rule.decay != decay:
-            self._step_rule = WeightStep(self.dtype, decay)
-        grads = self._backward(inputs, ws, labels, self.dtype.type(eta) / m, internal,
-                               self._step_rule)
-        for b, g in zip(self.biases, grads[1::2]):
-            b -= g
+        self._forward(x, True, internal)
+        self._backward(labels, self.dtype.type(eta) / x.shape[0], weight_gradients=False)
+        for layer in self.layers:
+            conv.weight_step(layer.w.reshape(len(layer.b), -1), *layer.factors, decay)
+            layer.b -= layer.nabla_b
 
     # ---- what nnbook.train.sgd asks of a network --------------------------------------------
 
@@ -322,8 +303,7 @@ class Network:
         x = self._images(images)
         out = np.empty((len(x), self.layers[-1].n_out), self.dtype)
         for k in range(0, len(x), _EVAL_BATCH):
-            _, ws = self._forward(x[k:k + _EVAL_BATCH], False)
-            out[k:k + _EVAL_BATCH] = ws[-1]["z"].T
+            out[k:k + _EVAL_BATCH] = self._forward(x[k:k + _EVAL_BATCH], False).T
         return out
 
     def predict(self, images) -> np.ndarray:
@@ -350,8 +330,7 @@ class Network:
         lmbda = check_rate("lmbda", lmbda, allow_zero=True)
         internal = self._masks(masks, len(x))
         with np.errstate(divide="ignore"):
-            _, ws = self._forward(x, internal is not None, internal)
-            a = ws[-1]["z"]
+            a = self._forward(x, internal is not None, internal)
             cost = float(-np.mean(np.log(a[y, np.arange(len(y))].astype(np.float64))))
         if lmbda:
             n = len(x) if n is None else check_positive_int("n", n)
@@ -365,8 +344,9 @@ class Network:
         x = self._images(images)
         y = self._labels(labels, len(x))
         internal = self._masks(masks, len(x))
-        inputs, ws = self._forward(x, True, internal)
-        return [g.copy() for g in self._backward(inputs, ws, y, 1.0 / len(x), internal)]
+        self._forward(x, True, internal)
+        self._backward(y, 1.0 / len(x))
+        return [g.copy() for layer in self.layers for g in (layer.nabla_w, layer.nabla_b)]
 
     def _masks(self, masks, m: int):
         if masks is None:
@@ -374,7 +354,6 @@ class Network:
         if len(masks) != len(self.layers):
             raise ValueError(f"masks must hold one entry per layer ({len(self.layers)}); got "
                              f"{len(masks)}")
-        ws = self._workspace(m, True)
         internal = []
         for i, (layer, mask) in enumerate(zip(self.layers, masks)):
             if mask is None or not layer.p_dropout:
@@ -386,8 +365,7 @@ class Network:
             if mask.shape != (m, layer.input_size):
                 raise ValueError(f"masks[{i}] must have shape ({m}, {layer.input_size}); got "
                                  f"{mask.shape}")
-            np.copyto(ws[i]["mask"], mask.T)
-            internal.append(ws[i]["mask"])
+            internal.append(np.ascontiguousarray(mask.T))
         return internal if any(mk is not None for mk in internal) else None
 
 

@@ -131,11 +131,21 @@ def test_labels_stay_integers_all_the_way(monkeypatch):
     assert len(seen) == 2 and all(y.ndim == 1 and y.dtype.kind == "i" for y in seen)
 
 
+def two_conv(seed=0, dtype=np.float32, p=0.0):
+    """CP3 -> CP4 (the second needs its input gradient: CP40's path) -> FC -> softmax."""
+    act = activations.sigmoid
+    return convnet.Network([convnet.ConvPoolLayer((1, 12, 12), 3, 3, 2, act),
+                            convnet.ConvPoolLayer((3, 5, 5), 4, 2, 2, act),
+                            convnet.FullyConnectedLayer(16, 8, act, p_dropout=p),
+                            convnet.SoftmaxLayer(8, 10, p_dropout=p)], rng=seed, dtype=dtype)
+
+
 @pytest.mark.parametrize("p", [0.0, 0.5])
 @pytest.mark.parametrize("lmbda", [0.0, 3.0])
-def test_the_fused_step_is_the_readable_gradient_and_update(p, lmbda):
+@pytest.mark.parametrize("make", [conv, two_conv])
+def test_the_fused_step_is_the_readable_gradient_and_update(p, lmbda, make):
     data = toy(10, seed=4)
-    fused, readable = conv(seed=2, p=p), conv(seed=2, p=p)
+    fused, readable = make(seed=2, p=p), make(seed=2, p=p)
     rng = np.random.default_rng(0)
     for q in fused.parameters():  # away from the softmax layer's zero start
         q += 0.1 * rng.standard_normal(q.shape).astype(q.dtype)
@@ -147,10 +157,10 @@ def test_the_fused_step_is_the_readable_gradient_and_update(p, lmbda):
         fused.update_mini_batch(data.images, data.labels, 0.3, lmbda, 50, masks)
         update_mini_batch(readable, data.images, data.labels, 0.3, lmbda, 50, masks=copies)
     changed = 0
-    for q, r, start in zip(fused.parameters(), readable.parameters(), conv(seed=2).parameters()):
+    for q, r, start in zip(fused.parameters(), readable.parameters(), make(seed=2).parameters()):
         np.testing.assert_allclose(q, r, rtol=2e-5, atol=2e-6)
         changed += not np.array_equal(q, start)
-    assert changed == 6
+    assert changed == len(fused.parameters())  # every parameter moved
 
 
 def test_sgd_takes_the_fused_step_only_when_the_options_allow(monkeypatch):
