@@ -199,16 +199,15 @@ class Network:
                 a = layer.forward(a, train, masks[i] if masks is not None else None)
         return a
 
-    def _backward(self, labels: np.ndarray, scale: float, weight_gradients: bool = True) -> None:
-        """Backpropagate from the softmax output, delta^L = (a - y) scale, through every layer:
-        ``layer.backward`` (gradients in ``nabla_w``, ``nabla_b``), or, without
-        ``weight_gradients``, only ``layer.errors`` (``nabla_b`` and the weight gradients'
-        factors, for :meth:`update_mini_batch`)."""
+    def _backward(self, labels: np.ndarray, scale: float, backward=None) -> None:
+        """Backpropagate from the softmax output, delta^L = (a - y) scale, through every layer,
+        last first: ``delta = backward(layer, delta)``, by default ``layer.backward(delta)``
+        (the gradients in the layers' ``nabla_w`` and ``nabla_b``)."""
         delta = self.layers[-1].output_error(labels, scale)
         for layer in reversed(self.layers):
             if isinstance(layer, ConvPoolLayer) and delta.ndim == 2:
                 delta = delta.reshape(layer.output_shape + (delta.shape[-1],))
-            delta = layer.backward(delta) if weight_gradients else layer.errors(delta)
+            delta = layer.backward(delta) if backward is None else backward(layer, delta)
 
     def _draw_masks(self, m: int, rng: np.random.Generator) -> list | None:
         """Fresh dropout masks for one step: (n_in, m) per layer with p_dropout > 0, else None.
@@ -257,17 +256,22 @@ class Network:
 
         The error is scaled by eta / m at the output, so backpropagation delivers eta dC/dp
         directly (the layers' ``nabla_b`` then hold eta dC/db), and each weight's step is
-        folded into its gradient's matrix product (:func:`nnbook.conv.weight_step`).
+        folded into its gradient's matrix product (:func:`nnbook.conv.weight_step`), taken as
+        soon as the layer has passed its error back (while its weights are still in cache).
         ``x``: rows of the network's dtype; ``labels``: integers, unchecked; ``masks`` as
         :meth:`dropout_masks` gives them.
         """
         decay = 1.0 - eta * lmbda / n if lmbda else 1.0
-        internal = None if masks is None else [None if mk is None else mk.T for mk in masks]
-        self._forward(x, True, internal)
-        self._backward(labels, self.dtype.type(eta) / x.shape[0], weight_gradients=False)
-        for layer in self.layers:
+
+        def step(layer, delta):
+            dx = layer.errors(delta)  # dC/dx first, with the weights before the step
             conv.weight_step(layer.w.reshape(len(layer.b), -1), *layer.factors, decay)
             layer.b -= layer.nabla_b
+            return dx
+
+        internal = None if masks is None else [None if mk is None else mk.T for mk in masks]
+        self._forward(x, True, internal)
+        self._backward(labels, self.dtype.type(eta) / x.shape[0], step)
 
     # ---- what nnbook.train.sgd asks of a network --------------------------------------------
 

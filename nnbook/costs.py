@@ -28,7 +28,7 @@ def minus_targets(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     row's label: no one-hot matrix is built.
     """
     if y.ndim == 1:
-        d = np.array(a, copy=True)
+        d = a.copy()
         d[np.arange(len(y)), y] -= 1
         return d
     return a - y
