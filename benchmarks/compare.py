@@ -9,8 +9,8 @@ the machine's speed hits both sides alike. Chapter 6's networks are timed by eac
 memory, 3,000 unless :data:`IMAGES` says otherwise); chapter 1's by the same loop as
 ``epoch_time.py`` (50,000 images, mini-batch 10, float32), whose calls both versions share.
 Each process times 3 epochs and keeps the fastest, the least disturbed by other work on a shared
-machine. Prints a table: the median over the rounds of each side, their ratio, and the range of
-the per-round ratios.
+machine. Prints a table: the median over the rounds of each side and their ratio, the median
+and range of the per-round ratios, and the fastest round of each side and their ratio.
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ def main() -> None:
     parser.add_argument("--networks", default="ch1-30,ch1-100,6.1,6.2,6.3,6.4,6.11")
     args = parser.parse_args()
     baseline = args.baseline.resolve()
-    print("| network | baseline s/epoch | this s/epoch | this / baseline | per-round ratios |")
-    print("|---|---|---|---|---|")
+    print("| network | baseline s/epoch | this s/epoch | ratio of medians | median ratio per "
+          "round (range) | baseline fastest | this fastest | ratio of fastest |")
+    print("|---|---|---|---|---|---|---|---|")
     for network in args.networks.split(","):
         old, new = [], []
         for _ in range(args.rounds):
@@ -83,7 +84,8 @@ def main() -> None:
         ratios = [b / a for a, b in zip(old, new)]
         print(f"| {network} | {statistics.median(old):.3f} | {statistics.median(new):.3f} | "
               f"{statistics.median(new) / statistics.median(old):.3f} | "
-              f"{min(ratios):.3f}-{max(ratios):.3f} |", flush=True)
+              f"{statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f}) | "
+              f"{min(old):.3f} | {min(new):.3f} | {min(new) / min(old):.3f} |", flush=True)
 
 
 if __name__ == "__main__":

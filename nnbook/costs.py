@@ -25,11 +25,12 @@ def minus_targets(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     """a - y, a new array of shape (m, n_L), for real targets y or integer labels y (one-hot).
 
     For labels, y_j is 1 at j = label and 0 elsewhere, so a - y is a with 1 subtracted at each
-    row's label: no one-hot matrix is built.
+    row's label: no one-hot matrix is built. (Entry (i, y_i) of the rows is entry i n_L + y_i
+    of the flat array, the fastest way numpy offers to reach one entry per row.)
     """
     if y.ndim == 1:
         d = a.copy()
-        d[np.arange(len(y)), y] -= 1
+        d.reshape(-1)[np.arange(0, d.size, d.shape[1]) + y] -= 1
         return d
     return a - y
 

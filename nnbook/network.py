@@ -197,14 +197,14 @@ class Network:
         delta^l of :meth:`errors` stacked one example per row,
 
         * BP3: dC/db^l = the mean over the rows of delta^l
-        * BP4: dC/dw^l = (delta^l)^T a^{l-1} / m           (the book: a^{l-1}_k delta^l_j, per example)
+        * BP4: dC/dw^l = (delta^l / m)^T a^{l-1}           (the book: a^{l-1}_k delta^l_j, per example)
 
         so a whole mini-batch costs one matrix product per layer in each direction.
         """
         deltas, acts = self.errors(x, y, masks)
         m = acts[0].shape[0]
         nabla_b = [delta.sum(axis=0) / m for delta in deltas]  # BP3, (n_l,)
-        nabla_w = [delta.T @ a / m for delta, a in zip(deltas, acts)]  # BP4, (n_l, n_{l-1})
+        nabla_w = [(delta / m).T @ a for delta, a in zip(deltas, acts)]  # BP4, (n_l, n_{l-1})
         return nabla_b, nabla_w
 
     def gradient(self, x, y, masks=None) -> list[np.ndarray]:

@@ -333,6 +333,7 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     order_rng = np.random.default_rng(rng)
     dropout_rng = order_rng.spawn(1)[0] if uses_dropout else None
     fixed = None if shuffle else (np.arange(n) if isinstance(source, _Rows) else order_rng.permutation(n))
+    cast = not isinstance(source, _Rows)  # a stream's images may be float32: cast each mini-batch
     velocities = [np.zeros_like(p) for p in net.parameters()] if mu else None
     # The fused step of a network that has one, when the run asks for nothing it lacks.
     fused = getattr(net, "update_mini_batch", None)
@@ -348,7 +349,8 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
             history.eta.append(eta)
             order = fixed if fixed is not None else order_rng.permutation(n)
             for xb, yb in source.mini_batches(order, mini_batch_size):
-                xb = xb.astype(net.dtype, copy=False)  # a stream's images may be float32
+                if cast:
+                    xb = xb.astype(net.dtype, copy=False)
                 masks = net.dropout_masks(len(xb), dropout, dropout_rng) if uses_dropout else None
                 if fused is not None:
                     fused(xb, yb, eta, lmbda, n, masks)
