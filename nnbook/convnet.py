@@ -59,7 +59,9 @@ class Network:
     layers : sequence of layers
         :class:`ConvPoolLayer` and :class:`FullyConnectedLayer` in any order that fits, ending
         with one :class:`SoftmaxLayer`. Each layer's input size must equal the previous layer's
-        output size (a ConvPoolLayer's ``image_shape`` the previous one's output shape).
+        output size (a ConvPoolLayer's ``image_shape`` the previous one's output shape). The
+        network initialises them (:meth:`nnbook.layers.Layer.initialize`) and they are its own:
+        a layer owns its parameters, so it can belong to one network only.
     rng : numpy Generator or seed
         Draws the initial parameters, layer by layer (weights, then biases).
     dtype : float32 (default) or float64
