@@ -214,7 +214,7 @@ def _torch_trainer(spec: Spec, x, y, threads: int, seed: int):
     weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
     biases = [p for name, p in model.named_parameters() if name.endswith("bias")]
     # network3's L2 term, 0.5 lmbda sum(w^2) / (n / m), has gradient lmbda m / n times w
-    # (n the training images, as nnbook's sgd(..., l2="network3") counts them).
+    # (n the training images, as nnbook's sgd with lmbda = network3_lmbda(lmbda, m) counts them).
     decay = spec.lmbda * MINI_BATCH / len(x)
     optimizer = torch.optim.SGD([{"params": weights, "weight_decay": decay},
                                  {"params": biases, "weight_decay": 0.0}], lr=spec.eta)
@@ -240,16 +240,19 @@ def _torch_trainer(spec: Spec, x, y, threads: int, seed: int):
 
 def _nnbook_trainer(spec: Spec, training, threads: int, seed: int):
     """nnbook's network ``spec.name`` (:func:`nnbook.convnet.architecture`) and one epoch of
-    :func:`nnbook.convnet.sgd` over the first n images of ``training``."""
+    :func:`nnbook.train.sgd` over the first n images of ``training``, with network3's L2
+    (:func:`nnbook.convnet.network3_lmbda`)."""
     import numpy as np
-    from nnbook.convnet import architecture, sgd
+    from nnbook.convnet import architecture, network3_lmbda
+    from nnbook.train import sgd
 
     net = architecture(spec.name, rng=np.random.default_rng(seed), dtype=np.float32)
     rng = np.random.default_rng(seed + 1)
+    lmbda = network3_lmbda(spec.lmbda, MINI_BATCH)
 
     def epoch(n: int) -> None:
         sgd(net, training[:n], epochs=1, mini_batch_size=MINI_BATCH, eta=spec.eta,
-            lmbda=spec.lmbda, rng=rng, l2="network3")
+            lmbda=lmbda, rng=rng)
 
     return epoch, {"flops_engine": int(net.flops_per_example())}
 
@@ -437,7 +440,7 @@ def nnbook_engine_missing() -> str | None:
         import nnbook.convnet as convnet
     except ImportError as error:
         return f"nnbook.convnet cannot be imported ({error})"
-    missing = [n for n in ("architecture", "sgd", "Network") if not hasattr(convnet, n)]
+    missing = [n for n in ("architecture", "network3_lmbda", "Network") if not hasattr(convnet, n)]
     return f"nnbook.convnet lacks {', '.join(missing)}" if missing else None
 
 

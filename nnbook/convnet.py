@@ -1,18 +1,20 @@
-"""Chapter 6's convolutional networks: build, train by mini-batch SGD, evaluate, vote.
+"""Chapter 6's convolutional networks: build, evaluate, vote.
 
 A :class:`Network` is a list of layers from :mod:`nnbook.layers` (re-exported here):
 :class:`ConvPoolLayer`, :class:`FullyConnectedLayer` and a final :class:`SoftmaxLayer` with the
-log-likelihood cost, like the original's ``network3``. :func:`sgd` trains it and returns a
-:class:`ConvHistory` with the validation and test accuracy after every epoch and the number the
-book reports: the test accuracy at the epoch of best validation accuracy. :func:`architecture`
-builds the networks of the chapter by name, and :func:`ensemble_predict` lets several vote.
+log-likelihood cost, like the original's ``network3``. :func:`nnbook.train.sgd` trains it, as it
+trains every network of the book (``evaluation_data`` is the validation data, ``test_data`` the
+test data; :attr:`nnbook.train.History.test_accuracy_at_best` is the number the chapter
+reports). :func:`architecture` builds the networks of the chapter by name, and
+:func:`ensemble_predict` lets several vote.
 
 Where the original's code has quirks, nnbook chooses, and keeps the original's behaviour one
 option away (each is described where it lives):
 
 * weight initialisation: ``Network(init="fan_in")`` (ours) or ``"network3"``;
 * dropout scaling: ``Network(dropout="inverted")`` (ours) or ``"network3"``;
-* L2 regularisation: ``sgd(l2="chapter3")`` (ours) or ``"network3"``;
+* L2 regularisation: chapter 3's lmbda (ours), or the original's converted by
+  :func:`network3_lmbda`;
 * mini-batch order: ``sgd(shuffle=True)`` (ours) or ``False`` (a fixed order);
 * dropout masks: nnbook draws a fresh mask for every layer at every step; the original appears to
   give layers whose inputs have the same shape the same mask. That is not reproduced.
@@ -25,22 +27,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from nnbook import activations
-from nnbook.data import Dataset
-from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer, WeightStep
+from nnbook import activations, regularizers
+from nnbook import conv
+from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
 from nnbook.checks import check_positive_int, check_rate
-from nnbook.train import TrainingDiverged
 
-__all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "sgd",
-           "ConvHistory", "ensemble_predict", "architecture", "ARCHITECTURES"]
+__all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "network3_lmbda",
+           "ensemble_predict", "architecture", "ARCHITECTURES"]
 
 INITS = ("fan_in", "network3")
 DROPOUTS = ("inverted", "network3")
-L2S = ("chapter3", "network3")
 _EVAL_BATCH = 250  # examples per forward pass when evaluating
 _MASK_BLOCK_STEPS = 100  # dropout masks are drawn for up to this many steps at once,
 _MASK_BLOCK_ENTRIES = 1 << 18  # and at most this many mask entries (1 MB of float32)
@@ -60,7 +59,9 @@ class Network:
     layers : sequence of layers
         :class:`ConvPoolLayer` and :class:`FullyConnectedLayer` in any order that fits, ending
         with one :class:`SoftmaxLayer`. Each layer's input size must equal the previous layer's
-        output size (a ConvPoolLayer's ``image_shape`` the previous one's output shape).
+        output size (a ConvPoolLayer's ``image_shape`` the previous one's output shape). The
+        network initialises them (:meth:`nnbook.layers.Layer.initialize`) and they are its own:
+        a layer owns its parameters, so it can belong to one network only.
     rng : numpy Generator or seed
         Draws the initial parameters, layer by layer (weights, then biases).
     dtype : float32 (default) or float64
@@ -81,7 +82,8 @@ class Network:
 
     Attributes
     ----------
-    weights, biases : lists of arrays, one per layer
+    layers : list of layers, each owning its parameters (``w``, ``b``) and gradients
+    weights, biases : lists of the layers' arrays, one per layer
         Convolutional weights (n_filters, channels, f, f), others (n_out, n_in).
     """
 
@@ -93,18 +95,13 @@ class Network:
             raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
         self.init = _choice("init", init, INITS)
         self.dropout = _choice("dropout", dropout, DROPOUTS)
+        for i, layer in enumerate(self.layers):
+            if layer.w is not None:
+                raise ValueError(f"layers[{i}] already belongs to a network: a layer owns its "
+                                 f"parameters, so each network needs layers of its own")
         rng = np.random.default_rng(rng)
-        self.weights, self.biases = [], []
-        for layer in self.layers:
-            std = layer.init_std(self.init)
-            w = rng.standard_normal(layer.weight_shape) * std if std else np.zeros(layer.weight_shape)
-            b = (rng.standard_normal(layer.weight_shape[0]) if std
-                 else np.zeros(layer.weight_shape[0]))
-            self.weights.append(np.ascontiguousarray(w, dtype=self.dtype))
-            self.biases.append(np.ascontiguousarray(b, dtype=self.dtype))
-        self._grads = None
-        self._step_rule = None
-        self._workspaces: dict[tuple[int, bool], list[dict]] = {}
+        for i, layer in enumerate(self.layers):
+            layer.initialize(rng, self.dtype, self.init, self.dropout, input_gradient=i > 0)
         self._mask_block = None  # dropout masks drawn ahead, see _draw_masks
 
     # ---- description ----------------------------------------------------------------------
@@ -115,7 +112,25 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """All weights and biases, layer by layer: [w_0, b_0, w_1, b_1, ...]."""
-        return [p for wb in zip(self.weights, self.biases) for p in wb]
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        return [layer.w for layer in self.layers]
+
+    @weights.setter
+    def weights(self, arrays) -> None:
+        for layer, w in zip(self.layers, arrays, strict=True):
+            layer.w = w
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        return [layer.b for layer in self.layers]
+
+    @biases.setter
+    def biases(self, arrays) -> None:
+        for layer, b in zip(self.layers, arrays, strict=True):
+            layer.b = b
 
     def num_parameters(self) -> int:
         return sum(p.size for p in self.parameters())
@@ -168,39 +183,33 @@ class Network:
 
     # ---- the passes -----------------------------------------------------------------------
 
-    def _workspace(self, m: int, train: bool) -> list[dict]:
-        key = (m, train)
-        ws = self._workspaces.get(key)
-        if ws is None:
-            ws = [layer.buffers(m, self.dtype, need_input_grad=train and i > 0)
-                  for i, layer in enumerate(self.layers)]
-            if len(self._workspaces) > 8:  # many odd batch sizes: do not hoard memory
-                self._workspaces.clear()
-            self._workspaces[key] = ws
-        return ws
-
-    def _forward(self, x: np.ndarray, train: bool, masks=None) -> tuple[list, list]:
-        """x: rows (m, n_in) of the network's dtype. Returns (inputs of every layer, workspaces);
-        the output probabilities, (n_out, m), are in the last workspace's "z"."""
+    def _forward(self, x: np.ndarray, train: bool, masks=None) -> np.ndarray:
+        """x: rows (m, n_in) of the network's dtype. Each layer's forward, in order; returns the
+        output probabilities (n_out, m). ``masks``: one (n_in, m) array or None per layer."""
         m = x.shape[0]
-        ws = self._workspace(m, train)
         first = self.layers[0]
         if isinstance(first, ConvPoolLayer):
             a = x.reshape((m,) + first.image_shape).transpose(1, 2, 3, 0)  # a strided view
         else:
             a = x.T  # (n_in, m), a view
-        inputs = []
-        scale_test = self.dropout == "network3"
-        for i, (layer, w, b) in enumerate(zip(self.layers, self.weights, self.biases)):
-            inputs.append(a)
-            mask = masks[i] if masks is not None else None
+        for i, layer in enumerate(self.layers):
             if isinstance(layer, ConvPoolLayer):
-                a = layer.forward(w, b, a, ws[i], train)
+                a = layer.forward(a, train)
                 if i + 1 < len(self.layers) and not isinstance(self.layers[i + 1], ConvPoolLayer):
                     a = a.reshape(-1, m)  # flattened (channel, row, col) for the next layer
             else:
-                a = layer.forward(w, b, a, ws[i], train and mask is not None, mask, scale_test)
-        return inputs, ws
+                a = layer.forward(a, train, masks[i] if masks is not None else None)
+        return a
+
+    def _backward(self, labels: np.ndarray, scale: float, backward=None) -> None:
+        """Backpropagate from the softmax output, delta^L = (a - y) scale, through every layer,
+        last first: ``delta = backward(layer, delta)``, by default ``layer.backward(delta)``
+        (the gradients in the layers' ``nabla_w`` and ``nabla_b``)."""
+        delta = self.layers[-1].output_error(labels, scale)
+        for layer in reversed(self.layers):
+            if isinstance(layer, ConvPoolLayer) and delta.ndim == 2:
+                delta = delta.reshape(layer.output_shape + (delta.shape[-1],))
+            delta = layer.backward(delta) if backward is None else backward(layer, delta)
 
     def _draw_masks(self, m: int, rng: np.random.Generator) -> list | None:
         """Fresh dropout masks for one step: (n_in, m) per layer with p_dropout > 0, else None.
@@ -241,46 +250,53 @@ class Network:
             masks.append(np.multiply(keep, self.dtype.type(scale), dtype=self.dtype))
         return {"rng": rng, "m": m, "next": 0, "masks": masks}
 
-    def _backward(self, inputs, ws, labels, scale: float, masks, step=None) -> list[np.ndarray]:
-        """Backpropagate from the softmax output; writes scale * dC/dp into the gradient buffers,
-        or, given ``step`` (a :class:`nnbook.layers.WeightStep`), applies the weights' step
-        directly and leaves only the biases' in the buffers."""
-        if self._grads is None:
-            self._grads = [np.empty_like(p) for p in self.parameters()]
-        grads = list(self._grads)
-        if step is not None:
-            grads[0::2] = [step] * len(self.layers)
-        scale_test = self.dropout == "network3"
-        last = len(self.layers) - 1
-        g = None
-        for i in range(last, -1, -1):
-            layer, w, b = self.layers[i], self.weights[i], self.biases[i]
-            mask = masks[i] if masks is not None else None
-            gw, gb = grads[2 * i], grads[2 * i + 1]
-            if i == last:
-                g = layer.backward(w, b, inputs[i], ws[i], labels, gw, gb, i > 0, mask,
-                                   scale_test, scale)
-            elif isinstance(layer, ConvPoolLayer):
-                if g.ndim == 2:
-                    g = g.reshape(layer.output_shape + (g.shape[-1],))
-                g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0)
-            else:
-                g = layer.backward(w, b, inputs[i], ws[i], g, gw, gb, i > 0, mask, scale_test)
-        return grads
+    def update_mini_batch(self, x: np.ndarray, labels: np.ndarray, eta: float, lmbda: float,
+                          n: int, masks=None) -> None:
+        """One step of gradient descent with L2 weight decay on a mini-batch, fused for speed:
+        the same step as :func:`nnbook.train.update_mini_batch` (what :func:`nnbook.train.sgd`
+        calls this for), w -> (1 - eta lmbda / n) w - eta dC/dw and b -> b - eta dC/db.
 
-    def _step(self, x: np.ndarray, labels: np.ndarray, eta: float, decay: float,
-              dropout_rng) -> None:
-        """One step of gradient descent on a mini-batch: p -> p - eta dC/dp, and weights first
-        shrink by the factor ``decay`` (L2). The error is scaled by eta / m at the output, so
-        backpropagation delivers eta dC/dp directly."""
-        m = x.shape[0]
-        masks = self._draw_masks(m, dropout_rng) if dropout_rng is not None else None
-        inputs, ws = self._forward(x, True, masks)
-        if self._step_rule is None or self._step_rule.decay != decay:
-            self._step_rule = WeightStep(self.dtype, decay)
-        grads = self._backward(inputs, ws, labels, eta / m, masks, self._step_rule)
-        for b, g in zip(self.biases, grads[1::2]):
-            b -= g
+        The error is scaled by eta / m at the output, so backpropagation delivers eta dC/dp
+        directly (the layers' ``nabla_b`` then hold eta dC/db), and each weight's step is
+        folded into its gradient's matrix product (:func:`nnbook.conv.weight_step`), taken as
+        soon as the layer has passed its error back (while its weights are still in cache).
+        ``x``: rows of the network's dtype; ``labels``: integers, unchecked; ``masks`` as
+        :meth:`dropout_masks` gives them.
+        """
+        decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+
+        def step(layer, delta):
+            dx = layer.errors(delta)  # dC/dx first, with the weights before the step
+            conv.weight_step(layer.w.reshape(len(layer.b), -1), *layer.factors, decay)
+            layer.b -= layer.nabla_b
+            return dx
+
+        internal = None if masks is None else [None if mk is None else mk.T for mk in masks]
+        self._forward(x, True, internal)
+        self._backward(labels, self.dtype.type(eta) / x.shape[0], step)
+
+    # ---- what nnbook.train.sgd asks of a network --------------------------------------------
+
+    def check_examples(self, images, labels, name: str = "data") -> tuple[np.ndarray, np.ndarray]:
+        """``(images, labels)`` as training takes them: rows of the network's dtype, labels
+        checked and of numpy's index type."""
+        x = self._images(images, f"{name} images")
+        return x, self._labels(labels, len(x), f"{name} labels")
+
+    def uses_dropout(self, p: float) -> bool:
+        """Whether training drops anything: the layers' ``p_dropout``. ``p`` (the fully
+        connected network's dropout option of :func:`nnbook.train.sgd`) must be 0 here."""
+        if p:
+            raise ValueError(f"dropout={p} is the fully connected network's option: a "
+                             f"convolutional network's dropout is the p_dropout of its layers")
+        return any(layer.p_dropout for layer in self.layers)
+
+    def dropout_masks(self, m: int, p: float, rng) -> list | None:
+        """Fresh dropout masks for one step: one array (m, n_in) per layer with p_dropout > 0
+        (views of a block drawn ahead, valid until the next call), None for the others; see
+        :meth:`_draw_masks`. ``p`` is unused (see :meth:`uses_dropout`)."""
+        masks = self._draw_masks(m, rng)
+        return None if masks is None else [None if mk is None else mk.T for mk in masks]
 
     # ---- public evaluation ----------------------------------------------------------------
 
@@ -293,44 +309,38 @@ class Network:
         x = self._images(images)
         out = np.empty((len(x), self.layers[-1].n_out), self.dtype)
         for k in range(0, len(x), _EVAL_BATCH):
-            _, ws = self._forward(x[k:k + _EVAL_BATCH], False)
-            out[k:k + _EVAL_BATCH] = ws[-1]["z"].T
+            out[k:k + _EVAL_BATCH] = self._forward(x[k:k + _EVAL_BATCH], False).T
         return out
 
     def predict(self, images) -> np.ndarray:
         """The digit of each image: the most probable output (the lowest index on a tie)."""
         return np.argmax(self.feedforward(images), axis=1)
 
-    def accuracy(self, data) -> float:
-        """The fraction of ``data`` (a Dataset or an (images, labels) pair) predicted right."""
-        x, y = _pair(data, "data")
-        y = self._labels(y, len(x))
+    def accuracy(self, images, labels) -> float:
+        """The fraction of ``images`` whose prediction equals ``labels``."""
+        x = self._images(images)
+        y = self._labels(labels, len(x))
         return float(np.mean(self.predict(x) == y)) if len(y) else float("nan")
 
-    def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None, *,
-                   l2: str = "chapter3", masks=None) -> float:
-        """The mean log-likelihood cost -ln a_y over the examples, plus the L2 term.
-
-        L2 term: ``l2="chapter3"``: (lmbda / 2n) sum w^2 (equation 86 of chapter 3);
-        ``"network3"``: (lmbda m / 2n) sum w^2 with m the number of examples given, which is the
-        original's 0.5 lmbda sum w^2 / num_batches for mini-batches of m. n defaults to m.
-        Sums run over every layer's weights, not the biases. ``masks`` (one per layer, None or
-        (m, n_in) of {0, scale}) evaluates the cost of a training step with those dropout masks,
-        for gradient checks.
+    def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None,
+                   regularization: str = "L2", *, masks=None) -> float:
+        """The mean log-likelihood cost -ln a_y over the examples, plus the regularization term:
+        (lmbda / 2n) sum w^2 for L2 (equation 86 of chapter 3) or (lmbda / n) sum |w| for L1,
+        over every layer's weights, not the biases; n defaults to the number of examples.
+        ``masks`` (one per layer, None or (m, n_in) of {0, scale}) evaluates the cost of a
+        training step with those dropout masks, for gradient checks.
         """
         x = self._images(images)
         y = self._labels(labels, len(x))
-        _choice("l2", l2, L2S)
+        regularizer = regularizers.get(regularization)
         lmbda = check_rate("lmbda", lmbda, allow_zero=True)
         internal = self._masks(masks, len(x))
         with np.errstate(divide="ignore"):
-            _, ws = self._forward(x, internal is not None, internal)
-            a = ws[-1]["z"]
+            a = self._forward(x, internal is not None, internal)
             cost = float(-np.mean(np.log(a[y, np.arange(len(y))].astype(np.float64))))
         if lmbda:
             n = len(x) if n is None else check_positive_int("n", n)
-            factor = lmbda / (2 * n) * (len(x) if l2 == "network3" else 1)
-            cost += factor * sum(float(np.sum(w.astype(np.float64) ** 2)) for w in self.weights)
+            cost += regularizer.fn([w.astype(np.float64) for w in self.weights], lmbda, n)
         return cost
 
     def gradient(self, images, labels, masks=None) -> list[np.ndarray]:
@@ -340,8 +350,9 @@ class Network:
         x = self._images(images)
         y = self._labels(labels, len(x))
         internal = self._masks(masks, len(x))
-        inputs, ws = self._forward(x, True, internal)
-        return [g.copy() for g in self._backward(inputs, ws, y, 1.0 / len(x), internal)]
+        self._forward(x, True, internal)
+        self._backward(y, 1.0 / len(x))
+        return [g.copy() for layer in self.layers for g in (layer.nabla_w, layer.nabla_b)]
 
     def _masks(self, masks, m: int):
         if masks is None:
@@ -349,7 +360,6 @@ class Network:
         if len(masks) != len(self.layers):
             raise ValueError(f"masks must hold one entry per layer ({len(self.layers)}); got "
                              f"{len(masks)}")
-        ws = self._workspace(m, True)
         internal = []
         for i, (layer, mask) in enumerate(zip(self.layers, masks)):
             if mask is None or not layer.p_dropout:
@@ -361,8 +371,7 @@ class Network:
             if mask.shape != (m, layer.input_size):
                 raise ValueError(f"masks[{i}] must have shape ({m}, {layer.input_size}); got "
                                  f"{mask.shape}")
-            np.copyto(ws[i]["mask"], mask.T)
-            internal.append(ws[i]["mask"])
+            internal.append(np.ascontiguousarray(mask.T))
         return internal if any(mk is not None for mk in internal) else None
 
 
@@ -401,190 +410,16 @@ def _check_layers(layers) -> list:
     return list(layers)
 
 
-def _pair(data, name: str) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(data, Dataset):
-        return data.images, data.labels
-    try:
-        x, y = data
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a Dataset or a pair (images, labels); got "
-                         f"{type(data).__name__}") from None
-    return np.asarray(x), np.asarray(y)
+def network3_lmbda(lmbda: float, mini_batch_size: int) -> float:
+    """The lmbda of :func:`nnbook.train.sgd` that reproduces the original ``network3``'s L2.
 
-
-# ---- training -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ConvHistory:
-    """Per-epoch measurements of one :func:`sgd` run; entry i is measured after epoch i + 1.
-
-    Accuracies are fractions in [0, 1] (empty lists when no such data was given). The number the
-    book reports for each chapter 6 network is :attr:`test_accuracy_at_best`: the test accuracy
-    after the epoch of best validation accuracy, where, as in the original, a later epoch that
-    *equals* the best so far takes its place (:attr:`best_validation_epoch`).
-    ``diverged_at`` is the epoch after which the parameters stopped being finite, for runs that
-    asked to record that instead of raising :class:`~nnbook.train.TrainingDiverged`.
+    The original adds 0.5 lmbda sum w^2 / (n/m) to each mini-batch's cost (n training examples,
+    mini-batches of m), a decay w -> (1 - eta lmbda m / n) w per step: chapter 3's rule
+    (equation 93) with lmbda m in place of lmbda. So chapter 6's lmbda = 0.1 at m = 10 is
+    ``network3_lmbda(0.1, 10)`` = 1.0 here.
     """
-
-    validation_accuracy: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    eta: list[float] = field(default_factory=list)
-    diverged_at: int | None = None
-
-    @property
-    def epochs(self) -> int:
-        return len(self.eta)
-
-    @property
-    def best_validation_epoch(self) -> int:
-        """The 1-based epoch of the highest validation accuracy; the last one, on ties."""
-        if not self.validation_accuracy:
-            raise ValueError("this run had no validation_data, so it has no best epoch")
-        v = np.asarray(self.validation_accuracy)
-        return int(np.flatnonzero(v == v.max())[-1]) + 1
-
-    @property
-    def best_validation_accuracy(self) -> float:
-        return self.validation_accuracy[self.best_validation_epoch - 1]
-
-    @property
-    def test_accuracy_at_best(self) -> float:
-        """The test accuracy after :attr:`best_validation_epoch` (how chapter 6 reports)."""
-        if not self.test_accuracy:
-            raise ValueError("this run had no test_data")
-        return self.test_accuracy[self.best_validation_epoch - 1]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ConvHistory":
-        return cls(**d)
-
-
-class _Rows:
-    """A Dataset (or images and labels) as a source of mini-batches, in a given order."""
-
-    chunk = 1000
-
-    def __init__(self, images: np.ndarray, labels: np.ndarray):
-        self.images, self.labels = images, labels
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def mini_batches(self, order: np.ndarray, mini_batch_size: int):
-        """Yield (images, labels) for each mini-batch of ``order``, gathered ``chunk`` rows at a
-        time (whole mini-batches) into one buffer, so no shuffled copy of the data is made."""
-        per_chunk = max(1, self.chunk // mini_batch_size) * mini_batch_size
-        buffer = np.empty((min(per_chunk, len(order)), self.images.shape[1]), self.images.dtype)
-        for start in range(0, len(order), per_chunk):
-            rows = order[start:start + per_chunk]
-            block = buffer[:len(rows)]
-            np.take(self.images, rows, axis=0, out=block)
-            labels = self.labels[rows]
-            for k in range(0, len(rows), mini_batch_size):
-                yield block[k:k + mini_batch_size], labels[k:k + mini_batch_size]
-
-
-def _training_source(training_data, net: Network):
-    if hasattr(training_data, "mini_batches") and hasattr(training_data, "__len__"):
-        return training_data  # e.g. nnbook.expand.ShiftedStream
-    x, y = _pair(training_data, "training_data")
-    x = net._images(x, "training_data images")
-    return _Rows(x, net._labels(y, len(x), "training_data labels"))
-
-
-def sgd(net: Network, training_data, epochs: int, mini_batch_size: int, eta: float,
-        lmbda: float = 0.0, *, validation_data=None, test_data=None, rng=None,
-        shuffle: bool = True, l2: str = "chapter3", allow_divergence: bool = False,
-        callback=None) -> ConvHistory:
-    """Train ``net`` by mini-batch stochastic gradient descent; return a :class:`ConvHistory`.
-
-    Each step on a mini-batch of m examples moves every parameter against the gradient of the
-    mean log-likelihood cost, p -> p - eta dC/dp, after shrinking the weights for L2 (below).
-    After each epoch the accuracy on ``validation_data`` and ``test_data`` is recorded.
-
-    Parameters
-    ----------
-    net : Network
-        Trained in place.
-    training_data : Dataset, (images, labels), or a stream
-        Images as rows (n, 784) (or (n, 1, 28, 28)) with integer labels; or an object with
-        ``len()`` and ``mini_batches(order, mini_batch_size)`` yielding (images, labels), such as
-        :class:`nnbook.expand.ShiftedStream` (the expanded data, made on the fly).
-    epochs, mini_batch_size, eta, lmbda : as in the book
-        A last mini-batch shorter than ``mini_batch_size`` is used too (the original skipped it).
-    validation_data, test_data : Dataset or (images, labels), optional
-    rng : numpy Generator or seed
-        Two independent generators are spawned from it: one orders the mini-batches, one draws
-        the dropout masks, so adding dropout does not change the order of the data.
-    shuffle : bool
-        True: a new random order every epoch. False: the original's behaviour, one order kept for
-        every epoch: the data's own order for a Dataset, one random order (drawn once from
-        ``rng``) for a stream, as the original shuffled its expanded file once.
-    l2 : "chapter3" (default) or "network3"
-        How lmbda scales the L2 weight decay, with n the number of training examples.
-        "chapter3": w -> (1 - eta lmbda / n) w - eta dC_0/dw, the rule of chapter 3 (equation 93).
-        "network3": the original's cost term 0.5 lmbda sum w^2 / (n/m), a decay of eta lmbda m / n
-        per step, m times stronger for the same lmbda: chapter 6's lmbda = 0.1 is lmbda = 1 here.
-    allow_divergence : bool
-        Record the epoch in ``ConvHistory.diverged_at`` and stop, instead of raising
-        :class:`~nnbook.train.TrainingDiverged` when the parameters stop being finite.
-    callback : callable, optional
-        ``callback(epoch, history)`` after every epoch (for a progress bar).
-    """
-    if not isinstance(net, Network):
-        raise ValueError(f"net must be an nnbook.convnet.Network; got {type(net).__name__}")
-    epochs = check_positive_int("epochs", epochs, allow_zero=True)
-    mini_batch_size = check_positive_int("mini_batch_size", mini_batch_size)
-    eta = check_rate("eta", eta, allow_zero=False)
     lmbda = check_rate("lmbda", lmbda, allow_zero=True)
-    l2 = _choice("l2", l2, L2S)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise ValueError(f"shuffle must be True or False; got {shuffle!r}")
-    source = _training_source(training_data, net)
-    n = len(source)
-    if n == 0:
-        raise ValueError("training_data must hold at least one example")
-    evaluations = {}
-    for name, data in (("validation_data", validation_data), ("test_data", test_data)):
-        if data is not None:
-            x, y = _pair(data, name)
-            x = net._images(x, f"{name} images")
-            evaluations[name] = (x, net._labels(y, len(x), f"{name} labels"))
-    order_rng, dropout_rng = np.random.default_rng(rng).spawn(2)
-    decay = 1.0 - eta * lmbda * (mini_batch_size if l2 == "network3" else 1) / n
-    if decay <= 0:
-        raise ValueError(f"lmbda={lmbda} is too large for eta={eta} and n={n}: each step would "
-                         f"multiply the weights by {decay:.3g} <= 0")
-    has_dropout = any(layer.p_dropout for layer in net.layers)
-    fixed = None if shuffle else (order_rng.permutation(n) if not isinstance(source, _Rows)
-                                  else np.arange(n))
-    cast_eta = net.dtype.type(eta)
-    history = ConvHistory()
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, epochs + 1):
-            history.eta.append(eta)
-            order = fixed if fixed is not None else order_rng.permutation(n)
-            for xb, yb in source.mini_batches(order, mini_batch_size):
-                net._step(xb, yb, cast_eta, decay, dropout_rng if has_dropout else None)
-            if not all(np.isfinite(p).all() for p in net.parameters()):
-                if not allow_divergence:
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {epoch}: the weights are no longer finite "
-                        f"numbers. Try a smaller learning rate than eta={eta}"
-                        + (f" or a smaller lmbda than {lmbda}" if lmbda else "") + ".")
-                history.diverged_at = epoch
-                break
-            if "validation_data" in evaluations:
-                history.validation_accuracy.append(net.accuracy(evaluations["validation_data"]))
-            if "test_data" in evaluations:
-                history.test_accuracy.append(net.accuracy(evaluations["test_data"]))
-            if callback is not None:
-                callback(epoch, history)
-    return history
+    return lmbda * check_positive_int("mini_batch_size", mini_batch_size)
 
 
 # ---- ensembles ----------------------------------------------------------------------------------

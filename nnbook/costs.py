@@ -4,12 +4,14 @@ Chapter 1 uses the quadratic cost; chapter 3 introduces the cross-entropy to avo
 slowdown of saturated sigmoid outputs, and the log-likelihood cost for a softmax output layer.
 As in the book, a cost is an object with two methods:
 
-* ``fn(a, y)``: the cost of each example, given outputs ``a`` and targets ``y`` of shape (m, n_L);
-  returns shape (m,).
+* ``fn(a, y)``: the cost of each example, given outputs ``a`` of shape (m, n_L) and targets
+  ``y``; returns shape (m,).
 * ``delta(z, a, y, activation)``: the output error delta^L = dC_x/dz^L of equation BP1, shape (m, n_L).
 
-Targets ``y`` are one-hot rows (or any real targets in [0, 1]); :mod:`nnbook.network` converts
-integer labels before calling a cost.
+Targets ``y`` are integer labels of shape (m,), read as the one-hot rows the book writes y as,
+or real targets of shape (m, n_L) (in [0, 1]). Labels stay labels: a - y is computed by
+subtracting 1 at each row's label (:func:`minus_targets`), and only the cross-entropy's cost
+value, which needs every y_j, builds the one-hot rows.
 """
 
 from __future__ import annotations
@@ -17,6 +19,34 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.activations import Activation, Sigmoid, Softmax, sigmoid
+
+
+def minus_targets(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """a - y, a new array of shape (m, n_L), for real targets y or integer labels y (one-hot).
+
+    For labels, y_j is 1 at j = label and 0 elsewhere, so a - y is a with 1 subtracted at each
+    row's label: no one-hot matrix is built. (Entry (i, y_i) of the rows is entry i n_L + y_i
+    of the flat array, the fastest way numpy offers to reach one entry per row.)
+    """
+    if y.ndim == 1:
+        d = a.copy()
+        d.reshape(-1)[np.arange(0, d.size, d.shape[1]) + y] -= 1
+        return d
+    return a - y
+
+
+def one_hot_targets(y: np.ndarray, n: int, dtype=np.float64) -> np.ndarray:
+    """Integer labels as one-hot rows (m, n); real targets unchanged."""
+    if y.ndim != 1:
+        return y
+    t = np.zeros((len(y), n), dtype=dtype)
+    t[np.arange(len(y)), y] = 1
+    return t
+
+
+def _at_labels(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """a_y for each row: the entry of each row of ``a`` at its label."""
+    return a[np.arange(len(y)), y]
 
 
 class QuadraticCost:
@@ -30,11 +60,11 @@ class QuadraticCost:
 
     @staticmethod
     def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return 0.5 * np.sum((a - y) ** 2, axis=1)
+        return 0.5 * np.sum(minus_targets(a, y) ** 2, axis=1)
 
     @staticmethod
     def delta(z, a, y, activation: Activation = sigmoid) -> np.ndarray:
-        return (a - y) * activation.prime(z)
+        return minus_targets(a, y) * activation.prime(z)
 
 
 class CrossEntropyCost:
@@ -50,6 +80,7 @@ class CrossEntropyCost:
 
     @staticmethod
     def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        y = one_hot_targets(y, a.shape[1], a.dtype)  # every y_j appears in the sum
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = -(np.where(y > 0, y * np.log(a), 0.0)
                       + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0))
@@ -64,6 +95,8 @@ class CrossEntropyCost:
         z > 17 or so, and :meth:`fn` would then report an infinite cost for a wrong output
         that is merely very confident; this form gives the finite value.
         """
+        if y.ndim == 1:
+            return np.sum(np.logaddexp(0, z), axis=1) - _at_labels(z, y)
         return np.sum(np.logaddexp(0, z) - y * z, axis=1)
 
     @staticmethod
@@ -72,7 +105,7 @@ class CrossEntropyCost:
             raise ValueError(
                 f"CrossEntropyCost.delta assumes sigmoid output neurons; got {activation!r}"
             )
-        return a - y
+        return minus_targets(a, y)
 
 
 class LogLikelihoodCost:
@@ -96,6 +129,8 @@ class LogLikelihoodCost:
     @staticmethod
     def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
+            if y.ndim == 1:
+                return -np.log(_at_labels(a, y))
             terms = np.where(y > 0, -y * np.log(a), 0.0)
         return np.sum(terms, axis=1)
 
@@ -108,6 +143,8 @@ class LogLikelihoodCost:
         """
         shifted = z - np.max(z, axis=1, keepdims=True)
         log_a = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        if y.ndim == 1:
+            return -_at_labels(log_a, y)
         return -np.sum(y * log_a, axis=1)
 
     @staticmethod
@@ -116,6 +153,8 @@ class LogLikelihoodCost:
             raise ValueError(
                 f"LogLikelihoodCost.delta assumes softmax output neurons; got {activation!r}"
             )
+        if y.ndim == 1:
+            return minus_targets(a, y)  # one-hot rows sum to 1
         return a * np.sum(y, axis=1, keepdims=True) - y
 
 

@@ -225,7 +225,7 @@ class ShiftedStream:
     5 n examples as :func:`expand` with its defaults (250,000 for the 50,000 training images).
     :meth:`mini_batches` walks them in any order: a permutation of range(5 n) visits every image
     in each of its 5 versions exactly once. Chapter 6's networks train on it through
-    :func:`nnbook.convnet.sgd`, which draws a seeded order each epoch.
+    :func:`nnbook.train.sgd`, which draws a seeded order each epoch.
 
     Memory: the images given (not copied, if already a float array) and one block of
     ``chunk`` images at a time. Every pixel of a block is read from its source pixel in one

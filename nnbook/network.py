@@ -13,8 +13,11 @@ and one matrix product per layer processes the whole mini-batch (chapter 2's clo
 
 Chapter 3 adds options, all off by default so that the chapter 1 and 2 network is unchanged: a
 different output neuron (``output_activation``, e.g. a softmax layer), the log-likelihood cost,
-L1 regularization, momentum and dropout (the last three are arguments of
-:meth:`Network.update_mini_batch`, which :func:`nnbook.train.sgd` passes on).
+L1 regularization, momentum and dropout (options of :func:`nnbook.train.sgd`, which asks the
+network for the gradient of each mini-batch, :meth:`Network.gradient`, and takes the step itself).
+
+Labels stay integers: a cost reads y as the one-hot row the book writes, without building it
+(:func:`nnbook.costs.minus_targets`); real targets of shape (m, n_L) work too.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnbook import activations, costs, initializers, regularizers
-from nnbook.data import one_hot
 
 
 class Network:
@@ -123,15 +125,17 @@ class Network:
         return x
 
     def _targets(self, y, m: int) -> np.ndarray:
-        """Integer labels become one-hot rows; real targets must already have shape (m, n_L)."""
+        """Integer labels (m,), checked and kept as they are; or real targets of shape (m, n_L)."""
         y = np.asarray(y)
         n_out = self.sizes[-1]
-        if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
+        if y.ndim == 1 and y.dtype.kind in "iu":
             if y.shape[0] != m:
                 raise ValueError(f"y must have {m} labels, one per row of x; got {y.shape[0]}")
-            if y.size and (y.min() < 0 or y.max() >= n_out):
-                raise ValueError(f"labels must lie in 0..{n_out - 1}; got values from {y.min()} to {y.max()}")
-            return one_hot(y, n_out, self.dtype)
+            labels = y.tolist()  # checked in Python: faster than two numpy reductions on a mini-batch
+            if labels and (min(labels) < 0 or max(labels) >= n_out):
+                raise ValueError(f"labels must lie in 0..{n_out - 1}; got values from {min(labels)} "
+                                 f"to {max(labels)}")
+            return y
         if y.shape != (m, n_out):
             raise ValueError(
                 f"y must be {m} integer labels or targets of shape ({m}, {n_out}); got {y.dtype} array of shape {y.shape}"
@@ -193,70 +197,56 @@ class Network:
         delta^l of :meth:`errors` stacked one example per row,
 
         * BP3: dC/db^l = the mean over the rows of delta^l
-        * BP4: dC/dw^l = (delta^l)^T a^{l-1} / m           (the book: a^{l-1}_k delta^l_j, per example)
+        * BP4: dC/dw^l = (delta^l / m)^T a^{l-1}           (the book: a^{l-1}_k delta^l_j, per example)
 
         so a whole mini-batch costs one matrix product per layer in each direction.
         """
         deltas, acts = self.errors(x, y, masks)
         m = acts[0].shape[0]
         nabla_b = [delta.sum(axis=0) / m for delta in deltas]  # BP3, (n_l,)
-        nabla_w = [delta.T @ a / m for delta, a in zip(deltas, acts)]  # BP4, (n_l, n_{l-1})
+        nabla_w = [(delta / m).T @ a for delta, a in zip(deltas, acts)]  # BP4, (n_l, n_{l-1})
         return nabla_b, nabla_w
 
-    def update_mini_batch(self, x, y, eta: float, lmbda: float = 0.0, n: int | None = None, *,
-                          regularization: str = "L2", mu: float = 0.0, velocities=None,
-                          masks=None) -> None:
-        """One step of gradient descent on the mini-batch ``(x, y)``, equations (20) and (21).
+    def gradient(self, x, y, masks=None) -> list[np.ndarray]:
+        """dC/dp for every parameter p, in the order of :meth:`parameters`: [dC/dw^2, dC/db^2, ...].
 
-        w -> (1 - eta lmbda / n) w - eta dC/dw,   b -> b - eta dC/db,
-
-        where dC/dw is the mean over the mini-batch (the book's (eta/m) sum_x) and the first
-        factor is L2 weight decay (chapter 3, equation 93) with n the size of the training set.
-        Chapter 3's variations, all off by default:
-
-        * ``regularization="L1"``: w -> w - (eta lmbda / n) sgn(w) - eta dC/dw (equation 97);
-          see :mod:`nnbook.regularizers`.
-        * ``velocities`` and ``mu``: momentum, equations (107)-(108); see :meth:`momentum_step`.
-        * ``masks``: dropout; see :meth:`activation_functions`.
+        The same numbers as :meth:`backprop`, arranged as :func:`nnbook.train.sgd` takes them
+        from any network; the step p -> p - eta dC/dp is taken there.
         """
         nabla_b, nabla_w = self.backprop(x, y, masks)
-        regularizer = regularizers.get(regularization)
-        if mu or velocities is not None:
-            self.momentum_step(nabla_b, nabla_w, eta, lmbda, n, regularizer, mu, velocities)
-            return
-        for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
-            if lmbda:
-                regularizer.shrink(w, eta, lmbda, n)  # weight decay (93), or L1's step (97)
-            w -= eta * nw
-            b -= eta * nb
+        return [g for pair in zip(nabla_w, nabla_b) for g in pair]
 
-    def momentum_step(self, nabla_b, nabla_w, eta: float, lmbda: float, n: int | None,
-                      regularizer, mu: float, velocities: list[np.ndarray]) -> None:
-        """Momentum-based gradient descent, equations (107) and (108) of chapter 3:
+    # ---- what nnbook.train.sgd asks of a network ----------------------------------------------
 
-        v -> mu v - eta dC/dp,   p -> p + v
+    def check_examples(self, x, y, name: str = "data") -> tuple[np.ndarray, np.ndarray]:
+        """``(x, y)`` as training takes them: rows of the network's dtype, labels checked.
 
-        for every weight and bias p, each with its own velocity v: ``velocities`` holds them in
-        the order of :meth:`parameters` (start with zeros) and is updated in place. ``nabla_b``
-        and ``nabla_w`` are dC_0/db and dC_0/dw from :meth:`backprop`; for the weights the
-        regularizer's term is added, dC/dw = dC_0/dw + (lmbda / n) w for L2 (equation 88) or
-        (lmbda / n) sgn(w) for L1 (equation 96). ``mu`` lies in [0, 1): with mu = 0 this is
-        plain gradient descent (exactly, bit for bit, when lmbda = 0; with lmbda > 0 up to
-        rounding, since weight decay is applied as a gradient term here).
+        ``name`` goes into the error message ("training_data must hold images of shape ...").
         """
-        if not 0.0 <= mu < 1.0:
-            raise ValueError(f"mu must be a number in [0, 1); got {mu!r}")
-        params = self.parameters()
-        if velocities is None or len(velocities) != len(params):
-            raise ValueError(f"momentum needs velocities: {len(params)} arrays shaped like "
-                             f"net.parameters(), zeros to start with; got {velocities!r:.60}")
-        grads = []
-        for w, nw, nb in zip(self.weights, nabla_w, nabla_b):
-            grads += [(nw + regularizer.prime(w, lmbda, n)) if lmbda else nw, nb]
-        for p, v, g in zip(params, velocities, grads):
-            v *= mu
-            v -= eta * g  # v -> mu v - eta dC/dp   (107)
-            p += v  # p -> p + v   (108)
+        x = np.asarray(x)
+        if x.ndim != 2 or np.ndim(y) == 0 or len(y) != len(x):
+            raise ValueError(f"{name} must hold images of shape (m, n) and m labels; got "
+                             f"{x.shape} and {np.shape(y)}")
+        return self._inputs(x).astype(self.dtype, copy=False), self._targets(y, len(x))
+
+    def uses_dropout(self, p: float) -> bool:
+        """Whether training with dropout probability ``p`` (chapter 3) drops anything."""
+        if p and len(self.sizes) < 3:
+            raise ValueError(f"dropout drops hidden neurons, and Network({self.sizes}) has no hidden layer")
+        return bool(p)
+
+    def dropout_masks(self, m: int, p: float, rng) -> list[np.ndarray]:
+        """Dropout masks for a mini-batch of ``m`` examples: one array (m, n_l) per hidden layer.
+
+        Each entry is drawn independently: 0 with probability ``p`` (the neuron is dropped for that
+        example) and 1/(1 - p) otherwise, so the expected output of every hidden neuron is what it
+        is without dropout ("inverted" dropout) and the trained network is used as it is. The book
+        describes dropping one set of neurons for a whole mini-batch; drawing them per example, as
+        Hinton et al. (2012) and the original's ``network3`` do, is the more common form.
+        """
+        rng = np.random.default_rng(rng)
+        scale = self.dtype.type(1.0 / (1.0 - p))
+        return [(rng.random((m, size)) >= p) * scale for size in self.sizes[1:-1]]
 
     # ---- evaluation ---------------------------------------------------------------------------
 

@@ -1,13 +1,31 @@
-"""Mini-batch stochastic gradient descent and the record it returns.
+"""Mini-batch stochastic gradient descent, for every network of the book, and the record it returns.
 
-:func:`sgd` is the training loop of chapters 1 and 3: each epoch it shuffles the training data,
-cuts it into mini-batches of ``mini_batch_size`` rows, takes one gradient step per mini-batch
-(:meth:`nnbook.network.Network.update_mini_batch`) and then measures whatever was asked for on the
-evaluation and training data. Everything measured comes back in a :class:`History`.
+:func:`sgd` is the one training loop: each epoch it shuffles the training data, cuts it into
+mini-batches of ``mini_batch_size`` examples, takes one gradient step per mini-batch and then
+measures whatever was asked for. Everything measured comes back in a :class:`History`.
+
+It trains the fully connected :class:`nnbook.network.Network` of chapters 1-5 and the
+convolutional :class:`nnbook.convnet.Network` of chapter 6 alike. What it asks of a network
+``net`` is small:
+
+* ``net.parameters()``: the weights and biases, ``[w, b, w, b, ...]``, updated in place;
+* ``net.gradient(x, y, masks)``: dC/dp of the mean cost over the mini-batch, one array per
+  parameter, in the order of ``parameters()`` (the regularization term is added here);
+* ``net.check_examples(x, y, name)``: examples as the network takes them (rows of its dtype,
+  integer labels checked), ``net.uses_dropout(p)`` and ``net.dropout_masks(m, p, rng)``;
+* ``net.accuracy(x, labels)`` and ``net.total_cost(x, y, lmbda, n, regularization)`` for the
+  measurements.
+
+The step itself, p -> p - eta dC/dp with chapter 3's variations, is :func:`gradient_step`. A
+network may also offer ``net.update_mini_batch(x, y, eta, lmbda, n, masks)``, the same L2 step
+fused into its backward pass for speed (chapter 6's network does); :func:`sgd` uses it when the
+run asks for nothing else (no momentum, no L1), and the tests check it against
+:func:`update_mini_batch` step for step.
 
 Chapter 3's additions are options of :func:`sgd`: L1 instead of L2 regularization, momentum
-(the velocities live here, between steps), dropout (masks drawn here for each mini-batch, by
-:func:`dropout_masks`), early stopping and a learning-rate schedule (:mod:`nnbook.schedules`).
+(the velocities live here, between steps), dropout (masks drawn for each mini-batch), early
+stopping and a learning-rate schedule (:mod:`nnbook.schedules`). Chapter 6 adds test data
+measured after every epoch and the number it reports, :attr:`History.test_accuracy_at_best`.
 """
 
 from __future__ import annotations
@@ -25,21 +43,41 @@ class TrainingDiverged(ArithmeticError):
     """Raised when the weights stop being finite numbers during training."""
 
 
+def check_divergence(net, where: str, eta: float, lmbda: float = 0.0,
+                     allow: bool = False) -> bool:
+    """The divergence check of every training loop: are ``net``'s parameters still finite?
+
+    Returns False while they are. Once they are not, raises :class:`TrainingDiverged` with a
+    hint, naming ``where`` ("epoch 3", "step 12"), or returns True if the caller ``allow``\\ s
+    divergence and records it itself (chapter 1 shows a learning rate that fails on purpose).
+    """
+    if all(np.isfinite(p).all() for p in net.parameters()):
+        return False
+    if allow:
+        return True
+    raise TrainingDiverged(
+        f"training diverged in {where}: the weights are no longer finite numbers. Try a smaller "
+        f"learning rate than eta={eta}" + (f" or a smaller lmbda than {lmbda}" if lmbda else "") + ".")
+
+
 @dataclass
 class History:
     """Per-epoch measurements of one training run; entry i is measured after epoch i + 1.
 
     Accuracies are fractions in [0, 1]; costs include the L2 (or L1) term when training used
-    one. ``eta`` is the learning rate used in each epoch (it changes only with a schedule).
-    ``diverged_at`` is the (1-based) epoch after which the parameters stopped being finite,
-    for runs that asked to record divergence instead of stopping; ``stopped_at`` the epoch after
-    which early stopping or the learning-rate schedule ended training.
+    one. ``evaluation_*`` are measured on ``evaluation_data`` (validation data, or chapter 1's
+    test data), ``test_accuracy`` on ``test_data`` (chapter 6 measures both). ``eta`` is the
+    learning rate used in each epoch (it changes only with a schedule). ``diverged_at`` is the
+    (1-based) epoch after which the parameters stopped being finite, for runs that asked to
+    record divergence instead of stopping; ``stopped_at`` the epoch after which early stopping
+    or the learning-rate schedule ended training.
     """
 
     evaluation_cost: list[float] = field(default_factory=list)
     evaluation_accuracy: list[float] = field(default_factory=list)
     training_cost: list[float] = field(default_factory=list)
     training_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
     eta: list[float] = field(default_factory=list)
     diverged_at: int | None = None
     stopped_at: int | None = None
@@ -47,7 +85,7 @@ class History:
     @property
     def epochs(self) -> int:
         return max(len(self.evaluation_accuracy), len(self.evaluation_cost),
-                   len(self.training_accuracy), len(self.training_cost))
+                   len(self.training_accuracy), len(self.training_cost), len(self.test_accuracy))
 
     @property
     def best_epoch(self) -> int:
@@ -61,6 +99,18 @@ class History:
         """The highest evaluation accuracy over all epochs (the book's "peak")."""
         return self.evaluation_accuracy[self.best_epoch - 1]
 
+    @property
+    def test_accuracy_at_best(self) -> float:
+        """Chapter 6's number: the test accuracy after the epoch of best evaluation (validation)
+        accuracy, where, as in the original's ``network3``, a later epoch that *equals* the
+        best so far takes its place."""
+        if not self.test_accuracy:
+            raise ValueError("this run had no test_data")
+        v = np.asarray(self.evaluation_accuracy)
+        if v.size == 0:
+            raise ValueError("this run did not monitor evaluation accuracy")
+        return self.test_accuracy[int(np.flatnonzero(v == v.max())[-1])]
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -69,38 +119,112 @@ class History:
         return cls(**d)
 
 
-def dropout_masks(net, m: int, p: float, rng) -> list[np.ndarray]:
-    """Dropout masks for a mini-batch of ``m`` examples: one array (m, n_l) per hidden layer.
+# ---- the step ------------------------------------------------------------------------------------
 
-    Each entry is drawn independently: 0 with probability ``p`` (the neuron is dropped for that
-    example) and 1/(1 - p) otherwise, so the expected output of every hidden neuron is what it
-    is without dropout ("inverted" dropout) and the trained network is used as it is. The book
-    describes dropping one set of neurons for a whole mini-batch; drawing them per example, as
-    Hinton et al. (2012) and the original's ``network3`` do, is the more common form.
+
+def gradient_step(net, grads, eta: float, lmbda: float = 0.0, n: int | None = None,
+                  regularizer=regularizers.L2, mu: float = 0.0, velocities=None) -> None:
+    """One step of gradient descent, given ``grads`` = dC_0/dp in the order of ``net.parameters()``.
+
+    Every weight w and bias b (equations 20 and 21 of chapter 1, with chapter 3's weight decay):
+
+        w -> (1 - eta lmbda / n) w - eta dC_0/dw,   b -> b - eta dC_0/db
+
+    where the mean over the mini-batch is already in dC_0/dp (the book's (eta/m) sum_x) and n is
+    the size of the training set. ``regularizer=regularizers.L1`` instead takes
+    w -> w - (eta lmbda / n) sgn(w) - eta dC_0/dw (equation 97). With ``velocities`` (one array
+    per parameter, zeros to start with, updated in place) the step is momentum's, equations
+    (107)-(108), with the regularizer's term added to the weights' gradient:
+
+        v -> mu v - eta dC/dp,   p -> p + v.
     """
-    rng = np.random.default_rng(rng)
-    scale = np.dtype(net.dtype).type(1.0 / (1.0 - p))
-    return [(rng.random((m, size)) >= p) * scale for size in net.sizes[1:-1]]
+    params = net.parameters()
+    if velocities is not None:
+        for i, (p, v, g) in enumerate(zip(params, velocities, grads)):
+            if lmbda and i % 2 == 0:  # a weight: dC/dw = dC_0/dw + the regularizer's term
+                g = g + regularizer.prime(p, lmbda, n)
+            v *= mu
+            v -= eta * g  # (107)
+            p += v  # (108)
+        return
+    for w, b, nw, nb in zip(params[0::2], params[1::2], grads[0::2], grads[1::2]):
+        if lmbda:
+            regularizer.shrink(w, eta, lmbda, n)  # weight decay (93), or L1's step (97)
+        w -= eta * nw
+        b -= eta * nb
 
 
-def _split(data, name: str):
+def update_mini_batch(net, x, y, eta: float, lmbda: float = 0.0, n: int | None = None, *,
+                      regularization: str = "L2", mu: float = 0.0, velocities=None,
+                      masks=None) -> None:
+    """One step of gradient descent on the mini-batch ``(x, y)``: backpropagation's gradient,
+    ``net.gradient(x, y, masks)``, then :func:`gradient_step`.
+
+    The readable form of what :func:`sgd` does for each mini-batch. ``mu`` needs ``velocities``
+    (arrays shaped like ``net.parameters()``, zeros to start with); ``masks`` are dropout's.
+    """
+    regularizer = regularizers.get(regularization)
+    mu = check_fraction("mu", mu, "mu >= 1 lets the velocity grow without bound")
+    params = net.parameters()
+    if mu and (velocities is None or len(velocities) != len(params)):
+        raise ValueError(f"momentum needs velocities: {len(params)} arrays shaped like "
+                         f"net.parameters(), zeros to start with; got {velocities!r:.60}")
+    grads = net.gradient(x, y, masks)
+    gradient_step(net, grads, eta, lmbda, n, regularizer, mu, velocities)
+
+
+# ---- the data --------------------------------------------------------------------------------------
+
+
+def _pair(data, name: str):
     try:
         x, y = data
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (images, labels); got {type(data).__name__}") from None
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 2 or len(y) != len(x):
-        raise ValueError(
-            f"{name} must hold images of shape (m, n) and m labels; got {x.shape} and {np.shape(y)}"
-        )
+        raise ValueError(f"{name} must be a Dataset or a pair (images, labels); got "
+                         f"{type(data).__name__}") from None
     return x, y
+
+
+class _Rows:
+    """Examples in memory as a source of mini-batches, like a stream (``len`` and
+    ``mini_batches``): a mini-batch is gathered from the rows of ``order``, ``chunk`` rows at a
+    time into one buffer, so no shuffled copy of the data is made."""
+
+    chunk = 1000
+
+    def __init__(self, x: np.ndarray, y: np.ndarray):
+        self.x, self.y = x, y
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def mini_batches(self, order: np.ndarray, mini_batch_size: int):
+        per_chunk = max(1, self.chunk // mini_batch_size) * mini_batch_size
+        buffer = np.empty((min(per_chunk, len(order)),) + self.x.shape[1:], self.x.dtype)
+        for start in range(0, len(order), per_chunk):
+            rows = order[start:start + per_chunk]
+            block = buffer[:len(rows)]
+            np.take(self.x, rows, axis=0, out=block)
+            y = self.y[rows]
+            for k in range(0, len(rows), mini_batch_size):
+                yield block[k:k + mini_batch_size], y[k:k + mini_batch_size]
+
+
+def _training_source(net, training_data):
+    if hasattr(training_data, "mini_batches") and hasattr(training_data, "__len__"):
+        return training_data  # a stream, e.g. nnbook.expand.ShiftedStream
+    x, y = _pair(training_data, "training_data")
+    return _Rows(*net.check_examples(x, y, "training_data"))
+
+
+# ---- the loop ------------------------------------------------------------------------------------
 
 
 def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda: float = 0.0, *,
         regularization: str = "L2", mu: float = 0.0, dropout: float = 0.0,
         early_stopping: int | None = None, schedule: int | None = None,
         eta_floor: float = 1 / 128,
-        evaluation_data=None, monitor_evaluation_accuracy: bool = True,
+        evaluation_data=None, test_data=None, monitor_evaluation_accuracy: bool = True,
         monitor_evaluation_cost: bool = False, monitor_training_accuracy: bool = False,
         monitor_training_cost: bool = False, rng=None, shuffle: bool = True,
         allow_divergence: bool = False, callback=None) -> History:
@@ -108,26 +232,33 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
 
     Parameters
     ----------
-    net : Network
+    net : nnbook.network.Network or nnbook.convnet.Network
         Trained in place.
-    training_data : (images, labels)
-        Images of shape (n, n_in), one example per row; integer labels of shape (n,) (or real
-        targets of shape (n, n_out)).
+    training_data : Dataset, (images, labels), or a stream
+        Images as rows (n, n_in) (or (n, 1, 28, 28) for a convolutional network); integer labels
+        of shape (n,) (or, for the fully connected network, real targets of shape (n, n_out)).
+        Or an object with ``len()`` and ``mini_batches(order, mini_batch_size)`` yielding
+        (images, labels), such as :class:`nnbook.expand.ShiftedStream`.
     epochs, mini_batch_size, eta : int, int, float
-        As in the book: passes over the data, examples per gradient step, learning rate.
+        As in the book: passes over the data, examples per gradient step, learning rate. A last
+        mini-batch shorter than ``mini_batch_size`` is used too.
     lmbda : float
         Regularisation parameter (chapter 3); 0 switches it off.
     regularization : "L2" or "L1"
         Weight decay, w -> (1 - eta lmbda / n) w - eta dC_0/dw (equation 93), or L1,
         w -> w - (eta lmbda / n) sgn(w) - eta dC_0/dw with sgn(0) = 0 (equations 95-97); n is the
         size of the training set. Monitored costs include the same term, with the same n.
+        (Chapter 6's original code decays by eta lmbda m / n per step: its lmbda is
+        :func:`nnbook.convnet.network3_lmbda` here.)
     mu : float in [0, 1)
         Momentum coefficient (equations 107-108): v -> mu v - eta dC/dp, p -> p + v for every
         weight and bias. 0 (the default) is plain gradient descent.
     dropout : float in [0, 1)
-        The probability of dropping each hidden neuron, for each example of each mini-batch,
-        during training only (inverted dropout: see :func:`dropout_masks`). The masks are drawn
-        from ``rng``, after the epoch's shuffle, so a run is reproducible.
+        The fully connected network's dropout: the probability of dropping each hidden neuron,
+        for each example of each mini-batch, during training only (inverted dropout: see
+        :meth:`nnbook.network.Network.dropout_masks`). A convolutional network's layers carry
+        their own ``p_dropout`` instead. Masks are drawn from a generator spawned from ``rng``,
+        so adding dropout does not change the order of the data.
     early_stopping : int, optional
         Stop once this many epochs have passed without a new best evaluation accuracy
         (:class:`nnbook.schedules.EarlyStopping`); ``History.stopped_at`` records when.
@@ -136,15 +267,19 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
         stop once it would fall below ``eta_floor`` times its starting value
         (:class:`nnbook.schedules.HalvingSchedule`). ``History.eta`` records each epoch's eta.
         Both rules need ``evaluation_data`` with its accuracy monitored.
-    evaluation_data : (images, labels), optional
-        Measured after every epoch (the book's ``test_data`` in chapter 1).
+    evaluation_data, test_data : Dataset or (images, labels), optional
+        Measured after every epoch: evaluation data as the ``monitor_*`` flags say (the book's
+        validation data, or ``test_data`` in chapter 1), test data's accuracy always.
     monitor_* : bool
         What to measure after every epoch. Evaluation accuracy is on by default.
     rng : numpy Generator or seed
-        Shuffles the training data each epoch. Keep it separate from the generator that
-        initialised the network, so that changing one does not change the other.
+        Orders the mini-batches each epoch (and, through a generator spawned from it, draws
+        dropout's masks). Keep it separate from the generator that initialised the network, so
+        that changing one does not change the other.
     shuffle : bool
-        Reshuffle every epoch (the original's ``network.py``). ``False`` keeps a fixed order.
+        True: a new random order every epoch (the original's ``network.py``). False: one order
+        kept for every epoch, the data's own (or, for a stream, one random order drawn once, as
+        the original shuffled its expanded file once).
     allow_divergence : bool
         If the parameters stop being finite, stop and record the epoch in
         ``History.diverged_at`` instead of raising :class:`TrainingDiverged`.
@@ -155,12 +290,11 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     -------
     History
     """
-    x, y = _split(training_data, "training_data")
     epochs = check_positive_int("epochs", epochs, allow_zero=True)
     mini_batch_size = check_positive_int("mini_batch_size", mini_batch_size)
     eta = check_rate("eta", eta, allow_zero=False)
     lmbda = check_rate("lmbda", lmbda, allow_zero=True)
-    regularizers.get(regularization)
+    regularizer = regularizers.get(regularization)
     mu = check_fraction("mu", mu, "mu >= 1 lets the velocity grow without bound")
     dropout = check_fraction("dropout", dropout, "the probability of dropping a hidden neuron")
     early_stopping = check_patience("early_stopping", early_stopping)
@@ -168,55 +302,71 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     eta_floor = check_rate("eta_floor", eta_floor, allow_zero=False)
     if eta_floor > 1:
         raise ValueError(f"eta_floor must be a fraction of the starting eta, in (0, 1]; got {eta_floor!r}")
-    if dropout and len(net.sizes) < 3:
-        raise ValueError(f"dropout drops hidden neurons, and Network({net.sizes}) has no hidden layer")
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise ValueError(f"shuffle must be True or False; got {shuffle!r}")
+    uses_dropout = net.uses_dropout(dropout)
+    source = _training_source(net, training_data)
+    n = len(source)
+    if n == 0:
+        raise ValueError("training_data must hold at least one example")
+    if lmbda and regularizer is regularizers.L2 and eta * lmbda / n >= 1:
+        raise ValueError(f"lmbda={lmbda} is too large for eta={eta} and n={n}: each step would "
+                         f"multiply the weights by {1 - eta * lmbda / n:.3g} <= 0")
+    evaluation = test = None
     if evaluation_data is not None:
-        x_eval, y_eval = _split(evaluation_data, "evaluation_data")
+        evaluation = net.check_examples(*_pair(evaluation_data, "evaluation_data"), "evaluation_data")
     elif monitor_evaluation_cost:
         raise ValueError("monitor_evaluation_cost needs evaluation_data")
-    watch_accuracy = evaluation_data is not None and monitor_evaluation_accuracy
+    if test_data is not None:
+        test = net.check_examples(*_pair(test_data, "test_data"), "test_data")
+    watch_accuracy = evaluation is not None and monitor_evaluation_accuracy
     for name, value in (("early_stopping", early_stopping), ("schedule", schedule)):
         if value is not None and not watch_accuracy:
             raise ValueError(f"{name}={value} watches the evaluation accuracy: it needs "
                              f"evaluation_data and monitor_evaluation_accuracy=True")
-    rng = np.random.default_rng(rng)
-    n = x.shape[0]
-    net._inputs(x[:1])  # fail early on a shape mismatch, before any work
-    x = x.astype(net.dtype, copy=False)
-    y = net._targets(y, n)  # one-hot once, not once per mini-batch
-    labels = np.argmax(y, axis=1)
+    if monitor_training_accuracy or monitor_training_cost:
+        if not isinstance(source, _Rows):
+            raise ValueError("monitor_training_* needs the training data in memory, not a stream")
+        x, y = source.x, source.y
+        labels = y if y.ndim == 1 else np.argmax(y, axis=1)  # real targets: their largest entry
 
+    order_rng = np.random.default_rng(rng)
+    dropout_rng = order_rng.spawn(1)[0] if uses_dropout else None
+    fixed = None if shuffle else (np.arange(n) if isinstance(source, _Rows) else order_rng.permutation(n))
+    cast = not isinstance(source, _Rows)  # a stream's images may be float32: cast each mini-batch
     velocities = [np.zeros_like(p) for p in net.parameters()] if mu else None
+    # The fused step of a network that has one, when the run asks for nothing it lacks.
+    fused = getattr(net, "update_mini_batch", None)
+    if mu or (lmbda and regularizer is not regularizers.L2):
+        fused = None
     stopper = EarlyStopping(early_stopping) if early_stopping else None
     scheduler = HalvingSchedule(eta, schedule, eta_floor) if schedule else None
     history = History()
     # Overflow is not warned about element by element: the parameters are checked after every
     # epoch, and divergence is reported once, clearly (or recorded, if the caller asked).
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             history.eta.append(eta)
-            if shuffle:
-                order = rng.permutation(n)
-                xs, ys = x[order], y[order]
-            else:
-                xs, ys = x, y
-            for k in range(0, n, mini_batch_size):
-                xb, yb = xs[k:k + mini_batch_size], ys[k:k + mini_batch_size]
-                masks = dropout_masks(net, len(xb), dropout, rng) if dropout else None
-                net.update_mini_batch(xb, yb, eta, lmbda, n, regularization=regularization,
-                                      mu=mu, velocities=velocities, masks=masks)
-            if not all(np.isfinite(p).all() for p in net.parameters()):
-                if not allow_divergence:
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {epoch}: the weights are no longer finite "
-                        f"numbers. Try a smaller learning rate than eta={eta}."
-                    )
+            order = fixed if fixed is not None else order_rng.permutation(n)
+            for xb, yb in source.mini_batches(order, mini_batch_size):
+                if cast:
+                    xb = xb.astype(net.dtype, copy=False)
+                masks = net.dropout_masks(len(xb), dropout, dropout_rng) if uses_dropout else None
+                if fused is not None:
+                    fused(xb, yb, eta, lmbda, n, masks)
+                else:
+                    grads = net.gradient(xb, yb, masks)
+                    gradient_step(net, grads, eta, lmbda, n, regularizer, mu, velocities)
+            if check_divergence(net, f"epoch {epoch}", eta, lmbda, allow_divergence):
                 history.diverged_at = epoch
                 break
             if watch_accuracy:
-                history.evaluation_accuracy.append(net.accuracy(x_eval, y_eval))
+                history.evaluation_accuracy.append(net.accuracy(evaluation[0], evaluation[1]))
             if monitor_evaluation_cost:
-                history.evaluation_cost.append(net.total_cost(x_eval, y_eval, lmbda, n, regularization))
+                history.evaluation_cost.append(
+                    net.total_cost(evaluation[0], evaluation[1], lmbda, n, regularization))
+            if test is not None:
+                history.test_accuracy.append(net.accuracy(test[0], test[1]))
             if monitor_training_accuracy:
                 history.training_accuracy.append(net.accuracy(x, labels))
             if monitor_training_cost:
@@ -234,4 +384,3 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
             if history.stopped_at is not None:
                 break
     return history
-

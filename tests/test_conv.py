@@ -1,5 +1,5 @@
-"""Convolution and max-pooling kernels against naive loops; every layer's gradient against finite
-differences; shape and argument errors."""
+"""The kernels of nnbook.conv against naive loops (tests/oracles.py); every layer's gradient
+against finite differences; shape and argument errors."""
 
 import numpy as np
 import pytest
@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from nnbook import activations, conv
 from nnbook.convnet import ConvPoolLayer, FullyConnectedLayer, Network, SoftmaxLayer
 from nnbook.gradcheck import _partial, relative_error
+
+from oracles import (naive_conv2d, naive_conv2d_backward, naive_maxpool2d,
+                     naive_maxpool2d_backward)
 
 
 @st.composite
@@ -28,7 +31,7 @@ def conv_case(draw):
 @given(conv_case())
 def test_conv2d_matches_the_naive_loops(case):
     x, w, b, _ = case
-    np.testing.assert_allclose(conv.conv2d(x, w, b), conv.naive_conv2d(x, w, b), atol=1e-12)
+    np.testing.assert_allclose(conv.conv2d(x, w, b), naive_conv2d(x, w, b), atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
@@ -36,7 +39,7 @@ def test_conv2d_matches_the_naive_loops(case):
 def test_conv2d_backward_matches_the_naive_loops(case):
     x, w, _, delta = case
     dw, dx = conv.conv2d_backward(x, w, delta)
-    ndw, ndx = conv.naive_conv2d_backward(x, w, delta)
+    ndw, ndx = naive_conv2d_backward(x, w, delta)
     np.testing.assert_allclose(dw, ndw, atol=1e-11)
     np.testing.assert_allclose(dx, ndx, atol=1e-11)
 
@@ -44,11 +47,58 @@ def test_conv2d_backward_matches_the_naive_loops(case):
 def test_im2col_and_col2im_are_adjoint():
     # <im2col(x), c> == <x, col2im(c)> for every x and c: col2im is the transpose of im2col.
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((2, 3, 7, 6))
-    cols = conv.im2col(x, 3)
+    x = rng.standard_normal((3, 7, 6, 2))  # (channels, rows, cols, m): example last
+    cols = conv.im2col(x, 3, np.empty((3 * 9, 5 * 4 * 2)))
     c = rng.standard_normal(cols.shape)
-    assert cols.shape == (3 * 9, 2 * 5 * 4)
-    assert np.isclose(np.sum(cols * c), np.sum(x * conv.col2im(c, x.shape, 3)))
+    back = conv.col2im(c, 3, np.empty_like(x), np.empty((3, 3, 7, 4, 2)))
+    assert np.isclose(np.sum(cols * c), np.sum(x * back))
+    # column (i, j, e), row (c, r, s) is x[c, i + r, j + s, e]
+    assert cols[(1 * 3 + 2) * 3 + 0, (2 * 4 + 1) * 2 + 1] == x[1, 2 + 2, 1 + 0, 1]
+
+
+def test_im2col_in_phase_order_holds_the_same_columns_reordered():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 9, 9, 3))  # a 4 x 4 filter: 6 x 6 maps, pooled 2 x 2 -> 3 x 3
+    by_position = conv.im2col(x, 4, np.empty((32, 36 * 3)))
+    phased = conv.im2col_phased(x, 4, 2, np.empty((32, 36 * 3)), np.empty((2, 5, 5, 3, 3, 3)))
+    # position order (i, j, e) with (i, j) = (2u + a, 2v + b); phase order (a, b, u, v, e)
+    expected = by_position.reshape(32, 3, 2, 3, 2, 3).transpose(0, 2, 4, 1, 3, 5).reshape(32, -1)
+    np.testing.assert_array_equal(phased, expected)
+
+
+@pytest.mark.parametrize("shape, columns", [((1000, 200), 10), ((300, 1000), 10),
+                                            ((40, 500), 640), ((10, 100), 10), ((20, 25), 5760)])
+@pytest.mark.parametrize("decay", [1.0, 0.9])
+def test_the_fused_weight_step_is_decay_w_minus_a_b_transpose_in_every_blocking(shape, columns, decay):
+    """weight_step blocks the product in several ways (rows with the decay as gemm's beta,
+    columns of the sum, or one call); each must give w -> decay w - A B^T."""
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal(shape)
+    a, b = rng.standard_normal((shape[0], columns)), rng.standard_normal((shape[1], columns))
+    expected = decay * w - conv.weight_gradient(a, b, np.empty(shape))
+    conv.weight_step(w, a, b, decay)
+    np.testing.assert_allclose(w, expected, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(1000, 30), (30, 1000), (200, 640), (5, 7)])
+def test_the_thin_product_is_a_matrix_product(shape):
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal(shape), np.asfortranarray(rng.standard_normal((shape[1], 10)))
+    np.testing.assert_allclose(conv.thin_matmul(a, b, np.empty((shape[0], 10))), a @ b,
+                               rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "identity"])
+def test_the_in_place_neurons_are_the_activations(name):
+    act = activations.get(name)
+    z = np.linspace(-30, 30, 121)
+    a = z.copy()
+    conv.NEURONS[name][0](a)
+    np.testing.assert_allclose(a, act.fn(z), rtol=1e-12, atol=1e-15)
+    g = np.ones_like(z)
+    conv.NEURONS[name][1](g, a, np.empty_like(z))
+    keep = np.abs(z) > 1e-9  # ReLU's kink
+    np.testing.assert_allclose(g[keep], act.prime(z)[keep], rtol=1e-9, atol=1e-15)
 
 
 @st.composite
@@ -65,9 +115,9 @@ def pool_case(draw):
 @given(pool_case())
 def test_maxpool_and_its_backward_match_the_naive_loops_with_ties(case):
     z, grad, p = case
-    np.testing.assert_array_equal(conv.maxpool2d(z, p), conv.naive_maxpool2d(z, p))
+    np.testing.assert_array_equal(conv.maxpool2d(z, p), naive_maxpool2d(z, p))
     np.testing.assert_allclose(conv.maxpool2d_backward(z, grad, p),
-                               conv.naive_maxpool2d_backward(z, grad, p), atol=1e-14)
+                               naive_maxpool2d_backward(z, grad, p), atol=1e-14)
 
 
 def test_maxpool_backward_shares_a_tied_block_equally_and_conserves_the_error():
@@ -200,7 +250,7 @@ def test_a_pooled_conv_layer_after_another_has_exact_gradients(act):
     for q in net.parameters():
         q += 0.3 * rng.standard_normal(q.shape)
     x, y = rng.random((3, 2 * 11 * 11)), rng.integers(0, 3, 3)
-    assert "zp" in net._workspace(3, True)[1]
+    assert "zp" in net.layers[1].buffers(3, True)
     analytic = net.gradient(x, y)
     assert relative_error(analytic, numeric_gradient(net, x, y)) < 1e-6
     assert max(np.abs(a).max() for a in analytic[:2]) > 1e-3  # reaches the first layer
@@ -216,7 +266,77 @@ def test_gradient_of_a_conv_layer_over_blank_tied_blocks_is_exact():
     x = np.zeros((2, 100))
     x[1, :3] = 1.0  # a little ink in one image
     y = np.array([0, 2])
-    _, ws = net._forward(x, False)
-    z2 = ws[1]["z"]  # (filters, 2, 2, m): the second layer's feature maps before pooling
+    net.feedforward(x)
+    z2 = net.layers[1].buffers(2, False)["z"]  # (filters, 2, 2, m): the maps before pooling
     assert np.all(z2[:, :, :, 0] == z2[:, :1, :1, 0])  # the blank image: all tied
     assert relative_error(net.gradient(x, y), numeric_gradient(net, x, y)) < 1e-7
+
+
+# ---- a layer on its own: forward(x), backward(delta), its parameters and gradients ----------------
+
+
+def _layer_check(layer, x, seed=0):
+    """Central differences of C = sum(a * r) for a fixed random r, against layer.backward(r)."""
+    rng = np.random.default_rng(seed)
+    layer.initialize(rng, np.float64, input_gradient=True)
+    for q in layer.parameters():
+        q += 0.3 * rng.standard_normal(q.shape)
+    r = rng.standard_normal(layer.forward(x, train=True).shape)
+
+    def cost():
+        return float(np.sum(layer.forward(x, train=True) * r))
+
+    layer.forward(x, train=True)
+    dx = layer.backward(r.copy()).copy()
+    analytic = [layer.nabla_w.copy(), layer.nabla_b.copy(), dx]
+    numeric = []
+    for p in layer.parameters() + [x]:
+        numeric.append(np.array([_partial(cost, p, i, 1e-6) for i in np.ndindex(p.shape)]
+                                ).reshape(p.shape))
+    return analytic, numeric
+
+
+@pytest.mark.parametrize("act", [activations.sigmoid, activations.tanh, activations.relu])
+@pytest.mark.parametrize("pool", [1, 2])
+def test_a_conv_pool_layer_alone_has_the_gradients_of_its_output(act, pool):
+    layer = ConvPoolLayer((2, 7, 7), 3, filter_size=2, pool_size=pool, activation=act)
+    x = np.random.default_rng(1).random((2, 7, 7, 3))  # (channels, rows, cols, m)
+    analytic, numeric = _layer_check(layer, x)
+    assert [a.shape for a in analytic] == [(3, 2, 2, 2), (3,), (2, 7, 7, 3)]
+    for a, n in zip(analytic, numeric):
+        assert relative_error(a, n) < 1e-6
+
+
+@pytest.mark.parametrize("act", [activations.sigmoid, activations.identity])
+def test_a_fully_connected_layer_alone_has_the_gradients_of_its_output(act):
+    layer = FullyConnectedLayer(6, 4, act)
+    x = np.random.default_rng(2).random((6, 5))  # (n_in, m): one example per column
+    analytic, numeric = _layer_check(layer, x)
+    assert layer.parameters() == [layer.w, layer.b] and layer.w.shape == (4, 6)
+    for a, n in zip(analytic, numeric):
+        assert relative_error(a, n) < 1e-6
+    # the book's column form: a = f(w x + b)
+    np.testing.assert_allclose(layer.forward(x), act.fn(layer.w @ x + layer.b[:, None]))
+
+
+def test_a_softmax_layer_outputs_probabilities_and_its_error_is_a_minus_y():
+    layer = SoftmaxLayer(6, 4)
+    layer.initialize(np.random.default_rng(0), np.float64)
+    assert not layer.w.any() and not layer.b.any()  # zero start, as in the original
+    layer.w += np.random.default_rng(1).standard_normal(layer.w.shape)
+    x = np.random.default_rng(2).random((6, 3))
+    a = layer.forward(x).copy()
+    np.testing.assert_allclose(a.sum(axis=0), 1)
+    labels = np.array([0, 3, 1])
+    expected = a.copy()
+    expected[labels, [0, 1, 2]] -= 1
+    np.testing.assert_allclose(layer.output_error(labels), expected)
+
+
+def test_a_layer_belongs_to_one_network():
+    layers = [FullyConnectedLayer(4, 3), SoftmaxLayer(3, 2)]
+    net = Network(layers, rng=0)
+    assert net.parameters() == [p for layer in layers for p in layer.parameters()]
+    assert all(p is q for p, q in zip(net.weights, [layers[0].w, layers[1].w]))
+    with pytest.raises(ValueError, match=r"layers\[0\] already belongs to a network"):
+        Network(layers, rng=1)

@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from nnbook import activations, costs, regularizers
 from nnbook.network import Network
+from nnbook.train import update_mini_batch
 
 
 # ---- the log-likelihood cost --------------------------------------------------------------------
@@ -145,7 +146,7 @@ def test_regularization_needs_a_training_set_size(n):
         regularizers.L2.shrink(np.ones((1, 1)), 0.1, 1.0, n)
     net = Network([2, 2], rng=0)
     with pytest.raises(ValueError, match="n, the size of the training set"):
-        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, lmbda=1.0, n=n)
+        update_mini_batch(net, np.zeros((1, 2)), np.array([0]), 0.1, lmbda=1.0, n=n)
 
 
 @pytest.mark.parametrize("cost, output", [(costs.CrossEntropyCost, activations.sigmoid),

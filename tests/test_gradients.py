@@ -11,7 +11,7 @@ from nnbook.studies.gradients import (centred_biases, chain_gradient, identity_n
                               layer_speeds, max_width, neuron_gradients, random_chain_products,
                               training_speeds, wide_interval, width)
 from nnbook.network import Network
-from nnbook.train import TrainingDiverged
+from nnbook.train import TrainingDiverged, update_mini_batch
 
 SIZES = [6, 5, 4, 3, 2]  # three hidden layers
 
@@ -102,7 +102,7 @@ def test_training_speeds_records_before_each_step_and_trains_like_update_mini_ba
     assert speeds.shape == (4, 3) and speeds.dtype == np.float64
     for row in speeds:
         np.testing.assert_array_equal(row, layer_speeds(twin, x, y))  # measured, then a step
-        twin.update_mini_batch(x, y, 0.5, lmbda, n=len(x))
+        update_mini_batch(twin, x, y, 0.5, lmbda, n=len(x))
     for mine, theirs in zip(net.parameters(), twin.parameters()):
         np.testing.assert_array_equal(mine, theirs)
     assert not np.array_equal(speeds[0], speeds[-1])

@@ -8,7 +8,7 @@ import pytest
 from nnbook import activations, costs, gradcheck
 from nnbook.data import one_hot
 from nnbook.network import Network
-from nnbook.train import TrainingDiverged, sgd
+from nnbook.train import TrainingDiverged, sgd, update_mini_batch
 
 
 def per_example_backprop(net, x, y):
@@ -87,7 +87,7 @@ def test_one_sgd_step_worked_by_hand():
     net = Network([1, 1], rng=0)
     net.weights[0][...] = 0.6
     net.biases[0][...] = 0.9
-    net.update_mini_batch(np.array([[1.0]]), np.array([[0.0]]), eta=0.15)
+    update_mini_batch(net, np.array([[1.0]]), np.array([[0.0]]), eta=0.15)
     assert net.weights[0][0, 0] == pytest.approx(0.6 - 0.15 * 0.8175744762 * 0.1491464521, abs=1e-9)
     assert net.biases[0][0] == pytest.approx(0.9 - 0.15 * 0.8175744762 * 0.1491464521, abs=1e-9)
     assert net.weights[0][0, 0] == pytest.approx(0.5817092501, abs=1e-9)
@@ -99,7 +99,7 @@ def test_mini_batch_step_averages_the_examples():
     net = Network([1, 1], activation="identity", rng=0)
     net.weights[0][...] = 1.0
     net.biases[0][...] = 0.0
-    net.update_mini_batch(np.array([[1.0], [-1.0]]), np.zeros((2, 1)), eta=0.5)
+    update_mini_batch(net, np.array([[1.0], [-1.0]]), np.zeros((2, 1)), eta=0.5)
     assert net.weights[0][0, 0] == pytest.approx(0.5)
     assert net.biases[0][0] == pytest.approx(0.0)
 
@@ -110,7 +110,7 @@ def test_l2_weight_decay_matches_equation_93():
     x, y = rng.random((5, 3)), rng.integers(0, 2, 5)
     w0 = net.weights[0].copy()
     nabla_b, nabla_w = net.backprop(x, y)
-    net.update_mini_batch(x, y, eta=0.5, lmbda=5.0, n=100)
+    update_mini_batch(net, x, y, eta=0.5, lmbda=5.0, n=100)
     np.testing.assert_allclose(net.weights[0], (1 - 0.5 * 5.0 / 100) * w0 - 0.5 * nabla_w[0])
 
 
@@ -240,7 +240,7 @@ def test_bad_hyper_parameters(kwargs, message):
 
 
 def test_bad_training_data():
-    with pytest.raises(ValueError, match="training_data must be a pair"):
+    with pytest.raises(ValueError, match=r"training_data must be a Dataset or a pair \(images, labels\); got ndarray"):
         sgd(Network([4, 3, 2], rng=0), np.zeros((5, 4)), 1, 10, 1.0)
     with pytest.raises(ValueError, match=r"x must have shape \(m, 4\)"):
         sgd(Network([4, 3, 2], rng=0), (np.zeros((5, 3)), np.zeros(5, int)), 1, 10, 1.0)
@@ -366,7 +366,7 @@ def test_l1_step_matches_equation_97():
     x, y = rng.random((5, 3)), rng.integers(0, 2, 5)
     w0 = net.weights[0].copy()
     _, nabla_w = net.backprop(x, y)
-    net.update_mini_batch(x, y, eta=0.5, lmbda=5.0, n=100, regularization="L1")
+    update_mini_batch(net, x, y, eta=0.5, lmbda=5.0, n=100, regularization="L1")
     np.testing.assert_allclose(net.weights[0], w0 - 0.5 * 5.0 / 100 * np.sign(w0) - 0.5 * nabla_w[0],
                                rtol=1e-15)
     assert net.weights[0][0, 0] == -0.5 * nabla_w[0][0, 0]
@@ -375,7 +375,7 @@ def test_l1_step_matches_equation_97():
 def test_update_mini_batch_refuses_unknown_regularization():
     net = Network([3, 2], rng=0)
     with pytest.raises(ValueError, match=r"regularization must be one of \['L1', 'L2'\]; got 'l2'"):
-        net.update_mini_batch(np.zeros((1, 3)), np.array([0]), 0.1, regularization="l2")
+        update_mini_batch(net, np.zeros((1, 3)), np.array([0]), 0.1, regularization="l2")
 
 
 # ---- momentum -------------------------------------------------------------------------------------
@@ -393,8 +393,8 @@ def test_momentum_with_mu_0_is_plain_gradient_descent_bit_for_bit(cost, hidden, 
         p[...] = q
     velocities = _velocities(net)
     for _ in range(5):
-        plain.update_mini_batch(x, y, 0.7)
-        net.update_mini_batch(x, y, 0.7, mu=0.0, velocities=velocities)
+        update_mini_batch(plain, x, y, 0.7)
+        update_mini_batch(net, x, y, 0.7, mu=0.0, velocities=velocities)
     assert all(np.array_equal(p, q) for p, q in zip(plain.parameters(), net.parameters()))
     assert any(np.abs(v).max() > 0 for v in velocities)
 
@@ -406,8 +406,8 @@ def test_momentum_with_mu_0_and_l2_is_plain_weight_decay_up_to_rounding():
         p[...] = q
     velocities = _velocities(net)
     for _ in range(5):
-        plain.update_mini_batch(x, y, 0.7, lmbda=5.0, n=50)
-        net.update_mini_batch(x, y, 0.7, lmbda=5.0, n=50, mu=0.0, velocities=velocities)
+        update_mini_batch(plain, x, y, 0.7, lmbda=5.0, n=50)
+        update_mini_batch(net, x, y, 0.7, lmbda=5.0, n=50, mu=0.0, velocities=velocities)
     for p, q in zip(plain.parameters(), net.parameters()):
         np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
 
@@ -425,7 +425,7 @@ def test_momentum_step_is_equations_107_and_108():
     net.biases[0][...] = 0.5
     velocities = _velocities(net)
     for _ in range(2):
-        net.update_mini_batch(np.array([[1.0]]), np.array([[0.0]]), 0.1, lmbda=2.0, n=10,
+        update_mini_batch(net, np.array([[1.0]]), np.array([[0.0]]), 0.1, lmbda=2.0, n=10,
                               mu=0.5, velocities=velocities)
     assert velocities[0][0, 0] == pytest.approx(-0.2196) and velocities[1][0] == pytest.approx(-0.193)
     assert net.weights[0][0, 0] == pytest.approx(0.6104) and net.biases[0][0] == pytest.approx(0.157)
@@ -448,7 +448,7 @@ def test_momentum_rolls_down_a_long_narrow_bowl_faster():
         net = Network([2, 1], activation="identity", rng=1)
         velocities = _velocities(net) if mu else None
         for _ in range(300):
-            net.update_mini_batch(x, y, 1.0, mu=mu, velocities=velocities)
+            update_mini_batch(net, x, y, 1.0, mu=mu, velocities=velocities)
         nets[mu] = net
     assert distance(nets[0.9]) < 1e-3 < 1e-1 < distance(nets[0.0])
 
@@ -457,15 +457,15 @@ def test_momentum_rolls_down_a_long_narrow_bowl_faster():
 def test_momentum_step_refuses_mu_outside_0_1(mu):
     net = Network([2, 1], rng=0)
     with pytest.raises(ValueError, match=r"mu must be a number in \[0, 1\)"):
-        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, mu=mu, velocities=_velocities(net))
+        update_mini_batch(net, np.zeros((1, 2)), np.array([0]), 0.1, mu=mu, velocities=_velocities(net))
 
 
 def test_momentum_needs_velocities():
     net = Network([2, 1], rng=0)
     with pytest.raises(ValueError, match="momentum needs velocities: 2 arrays shaped like"):
-        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, mu=0.5)
+        update_mini_batch(net, np.zeros((1, 2)), np.array([0]), 0.1, mu=0.5)
     with pytest.raises(ValueError, match="momentum needs velocities"):
-        net.update_mini_batch(np.zeros((1, 2)), np.array([0]), 0.1, mu=0.5, velocities=[np.zeros(1)])
+        update_mini_batch(net, np.zeros((1, 2)), np.array([0]), 0.1, mu=0.5, velocities=[np.zeros(1)])
 
 
 # ---- dropout masks in the forward and backward passes -----------------------------------------
@@ -515,8 +515,8 @@ def test_masks_of_ones_change_nothing_bit_for_bit():
     for p, q in zip(other.parameters(), net.parameters()):
         p[...] = q
     ones = [np.ones((6, 5)), np.ones((6, 3))]
-    net.update_mini_batch(x, y, 0.5, masks=ones)
-    other.update_mini_batch(x, y, 0.5)
+    update_mini_batch(net, x, y, 0.5, masks=ones)
+    update_mini_batch(other, x, y, 0.5)
     assert all(np.array_equal(p, q) for p, q in zip(net.parameters(), other.parameters()))
 
 

@@ -6,6 +6,7 @@ import pytest
 from nnbook import activations
 from nnbook.network import Network
 from nnbook.studies.reference import backprop_per_example, update_mini_batch_per_example
+from nnbook.train import update_mini_batch
 
 # (cost, hidden neurons, output neurons; None: the default output for the cost)
 CASES = [
@@ -79,7 +80,7 @@ def test_update_mini_batch_per_example_takes_the_same_step(cost, activation, out
     looped, _, _ = _problem(cost, activation, output, 10)
     before = [p.copy() for p in looped.parameters()]
     for _ in range(3):
-        matrix.update_mini_batch(x, y, eta=0.5)
+        update_mini_batch(matrix, x, y, eta=0.5)
         update_mini_batch_per_example(looped, x, y, eta=0.5)
     assert not all(np.array_equal(p, q) for p, q in zip(looped.parameters(), before))
     for p, q in zip(looped.parameters(), matrix.parameters()):

@@ -12,6 +12,7 @@ from nnbook import activations
 from nnbook.runs import serialize
 from nnbook.network import Network
 from nnbook.runs.serialize import load, save
+from nnbook.train import update_mini_batch
 
 
 def trained(sizes, cost="quadratic", activation="sigmoid", dtype=np.float64, seed=0):
@@ -21,7 +22,7 @@ def trained(sizes, cost="quadratic", activation="sigmoid", dtype=np.float64, see
     x = rng.random((20, sizes[0])).astype(dtype)
     y = rng.integers(0, sizes[-1], 20)
     for _ in range(3):
-        net.update_mini_batch(x, y, eta=0.01)
+        update_mini_batch(net, x, y, eta=0.01)
     return net
 
 
@@ -92,7 +93,7 @@ def test_round_trip_restores_everything_bit_for_bit(tmp_path, sizes, dtype, cost
 def test_round_trip_keeps_a_separate_output_activation(tmp_path, kwargs, dtype):
     net = Network([6, 5, 4, 3], init="scaled", rng=2, dtype=dtype, **kwargs)
     x = np.random.default_rng(3).random((10, 6)).astype(dtype)
-    net.update_mini_batch(x, np.arange(10) % 3, eta=0.05)
+    update_mini_batch(net, x, np.arange(10) % 3, eta=0.05)
     back = load(save(net, tmp_path / "net.npz"))
     assert back.cost is net.cost and back.dtype == np.dtype(dtype)
     assert back.activation.name == net.activation.name
@@ -125,8 +126,8 @@ def test_a_loaded_network_trains_and_does_not_share_memory(tmp_path):
     net = trained([4, 3, 2])
     back = load(save(net, tmp_path / "net.npz"))
     x, y = np.eye(4), np.array([0, 1, 1, 0])
-    back.update_mini_batch(x, y, eta=0.5)
-    net.update_mini_batch(x, y, eta=0.5)
+    update_mini_batch(back, x, y, eta=0.5)
+    update_mini_batch(net, x, y, eta=0.5)
     for a, b in zip(net.parameters(), back.parameters()):
         assert same_bits(a, b)
 

@@ -1,11 +1,13 @@
-"""Chapter 3's training options: L1, momentum, dropout, early stopping, the eta schedule."""
+"""The one training loop: chapter 3's options (L1, momentum, dropout, early stopping, the eta
+schedule) on the fully connected network; the loop's protocol, shared with chapter 6's network,
+is tested in test_sgd_protocol.py."""
 
 import numpy as np
 import pytest
 
 from nnbook import train
 from nnbook.network import Network
-from nnbook.train import History, dropout_masks, sgd
+from nnbook.train import History, sgd
 
 
 def _toy_data(seed=0, n=200):
@@ -24,13 +26,13 @@ def _scripted_accuracy(monkeypatch, net, accuracies):
     values = iter(accuracies)
     monkeypatch.setattr(net, "accuracy", lambda x, y: next(values))
     etas = []
-    step = net.update_mini_batch
+    step = train.gradient_step
 
-    def recording_step(x, y, eta, *args, **kwargs):
+    def recording_step(net, grads, eta, *args, **kwargs):
         etas.append(eta)
-        step(x, y, eta, *args, **kwargs)
+        step(net, grads, eta, *args, **kwargs)
 
-    monkeypatch.setattr(net, "update_mini_batch", recording_step)
+    monkeypatch.setattr(train, "gradient_step", recording_step)
     return etas
 
 
@@ -107,21 +109,20 @@ def test_momentum_trains_and_is_reproducible():
 
 def test_dropout_masks_drop_about_p_of_the_hidden_neurons():
     net = Network([4, 300, 200, 2], rng=0)
-    masks = dropout_masks(net, 50, 0.3, np.random.default_rng(0))
+    masks = net.dropout_masks(50, 0.3, np.random.default_rng(0))
     assert [m.shape for m in masks] == [(50, 300), (50, 200)]  # hidden layers only
     for mask in masks:
         assert set(np.unique(mask)) == {0.0, 1 / 0.7}
         assert abs(np.mean(mask == 0) - 0.3) < 0.01  # 15,000 and 10,000 draws
-    assert dropout_masks(Network([4, 5, 2], rng=0, dtype=np.float32), 3, 0.5, 0)[0].dtype == np.float32
+    assert Network([4, 5, 2], rng=0, dtype=np.float32).dropout_masks(3, 0.5, 0)[0].dtype == np.float32
 
 
 def test_sgd_dropout_is_drawn_from_its_rng_per_mini_batch(monkeypatch):
     data = _toy_data()
     seen = []
     net = Network([4, 20, 2], rng=0)
-    step = net.update_mini_batch
-    monkeypatch.setattr(net, "update_mini_batch",
-                        lambda x, y, *a, **kw: (seen.append(kw["masks"]), step(x, y, *a, **kw)))
+    gradient = net.gradient
+    monkeypatch.setattr(net, "gradient", lambda x, y, masks: (seen.append(masks), gradient(x, y, masks))[1])
     sgd(net, data, 2, 10, 0.5, dropout=0.5, rng=7)
     assert len(seen) == 2 * 20 and all(len(m) == 1 and m[0].shape == (10, 20) for m in seen)
     dropped = np.mean([np.mean(m[0] == 0) for m in seen])
@@ -249,6 +250,3 @@ def test_dropout_needs_a_hidden_layer():
     with pytest.raises(ValueError, match=r"dropout drops hidden neurons, and Network\(\[4, 2\]\) has no"):
         sgd(Network([4, 2], rng=0), _toy_data(), 1, 10, 1.0, dropout=0.5)
 
-
-def test_module_exports():
-    assert train.dropout_masks is dropout_masks

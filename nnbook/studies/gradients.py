@@ -38,7 +38,7 @@ from scipy.optimize import minimize_scalar
 
 from nnbook.activations import sigmoid
 from nnbook.checks import check_positive_int, check_rate
-from nnbook.train import TrainingDiverged
+from nnbook.train import check_divergence, update_mini_batch
 
 
 # ---- the speed of learning of each layer -------------------------------------------------------
@@ -96,7 +96,8 @@ def training_speeds(net, x, y, steps: int, eta: float, lmbda: float = 0.0) -> np
     """The speed of learning of every hidden layer during full-batch gradient descent on (x, y).
 
     Before each of ``steps`` steps it records :func:`layer_speeds`; the step is then one call of
-    ``net.update_mini_batch(x, y, eta, lmbda, n=len(x))``, the whole of ``x`` as one mini-batch:
+    ``nnbook.train.update_mini_batch(net, x, y, eta, lmbda, n=len(x))``, the whole of ``x`` as one
+    mini-batch:
 
         w -> (1 - eta lmbda / n) w - eta dC/dw,   b -> b - eta dC/db   (equations 20, 21 and 93).
 
@@ -118,19 +119,15 @@ def training_speeds(net, x, y, steps: int, eta: float, lmbda: float = 0.0) -> np
     eta = check_rate("eta", eta, allow_zero=False)
     lmbda = check_rate("lmbda", lmbda, allow_zero=True)
     x = net._inputs(x)
-    y = net._targets(y, x.shape[0])  # one-hot once, not once per step
+    y = net._targets(y, x.shape[0])  # checked once, not once per step
     if len(net.sizes) < 3:
         raise ValueError(f"net must have at least one hidden layer; Network({net.sizes}) has none")
     speeds = np.empty((steps, len(net.sizes) - 2), dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
             speeds[step] = layer_speeds(net, x, y)
-            net.update_mini_batch(x, y, eta, lmbda, n=x.shape[0])
-            if not all(np.isfinite(p).all() for p in net.parameters()):
-                raise TrainingDiverged(
-                    f"gradient descent diverged in step {step + 1}: the weights are no longer "
-                    f"finite numbers. Try a smaller learning rate than eta={eta}."
-                )
+            update_mini_batch(net, x, y, eta, lmbda, n=x.shape[0])
+            check_divergence(net, f"step {step + 1}", eta)
     return speeds
 
 

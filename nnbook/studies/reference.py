@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.checks import check_rate
+from nnbook.costs import one_hot_targets
 
 
 def backprop_per_example(net, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -39,7 +40,7 @@ def backprop_per_example(net, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]
     m = x.shape[0]
     if m == 0:
         raise ValueError(f"x must hold at least one example; got shape {x.shape}")
-    y = net._targets(y, m)
+    y = one_hot_targets(net._targets(y, m), net.sizes[-1], net.dtype)  # one column vector each
     fs = net.activation_functions()
     sum_b = [np.zeros((b.size, 1), dtype=b.dtype) for b in net.biases]
     sum_w = [np.zeros_like(w) for w in net.weights]
@@ -66,7 +67,7 @@ def update_mini_batch_per_example(net, x, y, eta: float) -> None:
     """One gradient-descent step on the mini-batch, with the gradient of :func:`backprop_per_example`.
 
     w -> w - eta dC/dw and b -> b - eta dC/db, exactly as
-    :meth:`~nnbook.network.Network.update_mini_batch` without regularisation.
+    :func:`nnbook.train.update_mini_batch` without regularisation.
     """
     eta = check_rate("eta", eta, allow_zero=False)
     nabla_b, nabla_w = backprop_per_example(net, x, y)
