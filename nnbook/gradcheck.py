@@ -62,15 +62,15 @@ def _options(lmbda, n, h=None, regularization="L2"):
 
 def _data(net, x, y):
     """``x`` as given, ``y`` as targets of shape (m, n_L): converted once, not once per cost."""
-    x = net._inputs(x)
+    x = net.check_inputs(x)
     if x.shape[0] == 0:
         raise ValueError(f"x must hold at least one example; got shape {x.shape}")
-    return x, net._targets(y, x.shape[0])
+    return x, net.check_targets(y, x.shape[0])
 
 
 # ---- the two gradients ------------------------------------------------------------------------
 
-def _partial(cost, p: np.ndarray, index, h: float) -> float:
+def central_difference(cost, p: np.ndarray, index, h: float) -> float:
     """The central difference (*) of ``cost()`` with respect to ``p[index]``, restoring it after.
 
     The divisor is the step actually taken, (theta + h) - (theta - h), which differs from 2h
@@ -125,7 +125,7 @@ def numerical_gradient(net, x, y, *, lmbda: float = 0.0, n: int | None = None, h
     def partials(p: np.ndarray) -> np.ndarray:
         g = np.empty_like(p)
         for index in np.ndindex(p.shape):
-            g[index] = _partial(cost, p, index, h)
+            g[index] = central_difference(cost, p, index, h)
         return g
 
     return [partials(b) for b in net.biases], [partials(w) for w in net.weights]

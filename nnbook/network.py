@@ -116,7 +116,8 @@ class Network:
 
     # ---- input checks -------------------------------------------------------------------------
 
-    def _inputs(self, x) -> np.ndarray:
+    def check_inputs(self, x) -> np.ndarray:
+        """``x`` as an array of shape (m, n_1), one example per row, or a ValueError."""
         x = np.asarray(x)
         if x.ndim != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(
@@ -124,7 +125,7 @@ class Network:
             )
         return x
 
-    def _targets(self, y, m: int) -> np.ndarray:
+    def check_targets(self, y, m: int) -> np.ndarray:
         """Integer labels (m,), checked and kept as they are; or real targets of shape (m, n_L)."""
         y = np.asarray(y)
         n_out = self.sizes[-1]
@@ -146,7 +147,7 @@ class Network:
 
     def feedforward(self, x) -> np.ndarray:
         """The output activations a^L for each row of ``x``: shape (m, n_L). Equation (25)."""
-        a = self._inputs(x)
+        a = self.check_inputs(x)
         for w, b, f in zip(self.weights, self.biases, self.activation_functions()):
             a = f.fn(a @ w.T + b)  # (m, n_l)
         return a
@@ -158,7 +159,7 @@ class Network:
         ``activations[0]`` is ``x`` itself and ``activations[i + 1] = f(zs[i])``, with f the
         layer's activation function (:meth:`activation_functions`; ``masks`` are dropout's).
         """
-        a = self._inputs(x)
+        a = self.check_inputs(x)
         zs, acts = [], [a]
         for w, b, f in zip(self.weights, self.biases, self.activation_functions(masks)):
             z = a @ w.T + b  # (m, n_l)
@@ -180,8 +181,8 @@ class Network:
         * BP1: delta^L = cost.delta(z^L, a^L, y, f)       (quadratic cost: (a^L - y) * f'(z^L))
         * BP2: delta^l = (delta^{l+1} w^{l+1}) * f'(z^l)  (the book: ((w^{l+1})^T delta^{l+1}) . sigma'(z^l))
         """
-        x = self._inputs(x)
-        y = self._targets(y, x.shape[0])
+        x = self.check_inputs(x)
+        y = self.check_targets(y, x.shape[0])
         fs = self.activation_functions(masks)
         zs, acts = self.forward(x, masks)
         deltas = [np.empty(0)] * len(self.weights)
@@ -227,7 +228,7 @@ class Network:
         if x.ndim != 2 or np.ndim(y) == 0 or len(y) != len(x):
             raise ValueError(f"{name} must hold images of shape (m, n) and m labels; got "
                              f"{x.shape} and {np.shape(y)}")
-        return self._inputs(x).astype(self.dtype, copy=False), self._targets(y, len(x))
+        return self.check_inputs(x).astype(self.dtype, copy=False), self.check_targets(y, len(x))
 
     def uses_dropout(self, p: float) -> bool:
         """Whether training with dropout probability ``p`` (chapter 3) drops anything."""
@@ -277,8 +278,8 @@ class Network:
         50,000 training images; we do not reproduce that.)
         """
         regularizer = regularizers.get(regularization)
-        x = self._inputs(x)
-        y = self._targets(y, x.shape[0])
+        x = self.check_inputs(x)
+        y = self.check_targets(y, x.shape[0])
         zs, acts = self.forward(x)
         # From z^L where the cost allows it (cross-entropy, log-likelihood): exact even where the
         # output has rounded to 0 or 1. Costs are checked against the output activation when the

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from nnbook import activations, conv
 from nnbook.convnet import ConvPoolLayer, FullyConnectedLayer, Network, SoftmaxLayer
-from nnbook.gradcheck import _partial, relative_error
+from nnbook.gradcheck import central_difference, relative_error
 
 from oracles import (naive_conv2d, naive_conv2d_backward, naive_maxpool2d,
                      naive_maxpool2d_backward)
@@ -190,7 +190,7 @@ def numeric_gradient(net, x, y, masks=None, h=1e-6):
     for p in net.parameters():
         g = np.empty_like(p)
         for index in np.ndindex(p.shape):
-            g[index] = _partial(cost, p, index, h)
+            g[index] = central_difference(cost, p, index, h)
         grads.append(g)
     return grads
 
@@ -291,7 +291,7 @@ def _layer_check(layer, x, seed=0):
     analytic = [layer.nabla_w.copy(), layer.nabla_b.copy(), dx]
     numeric = []
     for p in layer.parameters() + [x]:
-        numeric.append(np.array([_partial(cost, p, i, 1e-6) for i in np.ndindex(p.shape)]
+        numeric.append(np.array([central_difference(cost, p, i, 1e-6) for i in np.ndindex(p.shape)]
                                 ).reshape(p.shape))
     return analytic, numeric
 

@@ -143,13 +143,13 @@ def test_gradient_cost_extrapolates_two_forward_passes_per_parameter(monkeypatch
 
 def test_gradient_cost_leaves_the_sampled_choice_to_rng(monkeypatch):
     picked = []
-    partial = speed._partial
+    partial = speed.central_difference
 
     def recording_partial(cost, p, index, h):
         picked.append((p.shape, tuple(int(i) for i in index)))
         return partial(cost, p, index, h)
 
-    monkeypatch.setattr(speed, "_partial", recording_partial)
+    monkeypatch.setattr(speed, "central_difference", recording_partial)
     monkeypatch.setattr(speed, "time_call", lambda fn, **kwargs: (fn(), 1.0)[1])
     runs = []
     for seed in (3, 3, 4):

@@ -118,8 +118,8 @@ def training_speeds(net, x, y, steps: int, eta: float, lmbda: float = 0.0) -> np
     steps = check_positive_int("steps", steps, allow_zero=True)
     eta = check_rate("eta", eta, allow_zero=False)
     lmbda = check_rate("lmbda", lmbda, allow_zero=True)
-    x = net._inputs(x)
-    y = net._targets(y, x.shape[0])  # checked once, not once per step
+    x = net.check_inputs(x)
+    y = net.check_targets(y, x.shape[0])  # checked once, not once per step
     if len(net.sizes) < 3:
         raise ValueError(f"net must have at least one hidden layer; Network({net.sizes}) has none")
     speeds = np.empty((steps, len(net.sizes) - 2), dtype=np.float64)

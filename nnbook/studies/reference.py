@@ -36,11 +36,11 @@ def backprop_per_example(net, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]
     ``(nabla_b, nabla_w)`` shaped like ``net.biases`` and ``net.weights``, equal to
     ``net.backprop(x, y)`` up to rounding.
     """
-    x = net._inputs(x)
+    x = net.check_inputs(x)
     m = x.shape[0]
     if m == 0:
         raise ValueError(f"x must hold at least one example; got shape {x.shape}")
-    y = one_hot_targets(net._targets(y, m), net.sizes[-1], net.dtype)  # one column vector each
+    y = one_hot_targets(net.check_targets(y, m), net.sizes[-1], net.dtype)  # one column vector each
     fs = net.activation_functions()
     sum_b = [np.zeros((b.size, 1), dtype=b.dtype) for b in net.biases]
     sum_w = [np.zeros_like(w) for w in net.weights]

@@ -24,7 +24,7 @@ import numpy as np
 
 from threadpoolctl import threadpool_limits
 
-from nnbook.gradcheck import _partial
+from nnbook.gradcheck import central_difference
 from nnbook.network import Network
 from nnbook.studies.reference import backprop_per_example
 from nnbook.checks import check_positive_int
@@ -98,7 +98,7 @@ def _sizes_list(sizes_list) -> list[list[int]]:
 def _mini_batch(net: Network, m: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """m random inputs in [0, 1) (like pixel intensities) and their one-hot random labels."""
     x = rng.random((m, net.sizes[0]))
-    y = net._targets(rng.integers(0, net.sizes[-1], size=m), m)
+    y = net.check_targets(rng.integers(0, net.sizes[-1], size=m), m)
     return x, y
 
 
@@ -159,7 +159,7 @@ def _gradient_cost_row(sizes, m: int, sample: int, repeat: int, rng: np.random.G
 
     def sampled_differences() -> None:
         for p, index in picks:
-            _partial(cost, p, index, 1e-5)
+            central_difference(cost, p, index, 1e-5)
 
     backprop_seconds = time_call(lambda: net.backprop(x, y), repeat=repeat)
     sample_seconds = time_call(sampled_differences, repeat=repeat)
