@@ -234,3 +234,11 @@ def test_no_second_loop_or_history_is_left():
     assert not hasattr(convnet, "sgd") and not hasattr(convnet, "ConvHistory")
     assert not hasattr(network.Network, "update_mini_batch")
     assert train.History is History
+
+
+@pytest.mark.parametrize("data", [(np.zeros((5, 144)), np.zeros(4, int)),
+                                  (np.zeros((5, 12, 12)), np.zeros(5, int))])
+def test_the_fully_connected_network_names_mismatched_training_data(data):
+    with pytest.raises(ValueError, match=r"training_data must hold images of shape \(m, n\) and m "
+                                         r"labels; got \(5, "):
+        sgd(fc(), data, 1, 10, 0.1)
