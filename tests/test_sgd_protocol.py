@@ -242,3 +242,15 @@ def test_the_fully_connected_network_names_mismatched_training_data(data):
     with pytest.raises(ValueError, match=r"training_data must hold images of shape \(m, n\) and m "
                                          r"labels; got \(5, "):
         sgd(fc(), data, 1, 10, 0.1)
+
+
+def test_a_decay_factor_of_exactly_zero_is_allowed():
+    # eta lmbda / n = 1: each step first sets the weights to 0 (chapter 3's "bad start" run with
+    # the fast profile's n), then takes the gradient step; only a negative factor is refused.
+    data = toy(10)
+    net = fc()
+    before = [p.copy() for p in net.parameters()]
+    grads = net.gradient(data.images.astype(np.float64), data.labels)
+    sgd(net, data, 1, 10, 0.5, lmbda=20.0, shuffle=False)
+    np.testing.assert_allclose(net.weights[0], -0.5 * grads[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(net.biases[0], before[1] - 0.5 * grads[1], rtol=1e-12)
