@@ -165,10 +165,10 @@ class ConvPoolLayer(Layer):
                "zmax": np.empty(pooled, dtype), "a": np.empty(pooled, dtype),
                "tmp": np.empty(pooled, dtype),
                "nties": np.empty(pooled, np.uint8 if p * p < 256 else np.int32)}
-        if p > 1:
-            buf["Z" if not input_gradient else "zp"] = (
-                np.empty((c, p + f - 1, p + f - 1) + pooled[1:], dtype) if not input_gradient
-                else np.empty((k, p, p) + pooled[1:], dtype))
+        if p > 1 and not input_gradient:
+            buf["Z"] = np.empty((c, p + f - 1, p + f - 1) + pooled[1:], dtype)  # im2col_phased
+        elif p > 1:
+            buf["zp"] = np.empty((k, p, p) + pooled[1:], dtype)  # z in pooling-phase order
         if input_gradient:
             buf["dx"] = np.empty((c, rows, cols, m), dtype)
             buf["dcols"] = np.empty((c * f * f, oh * ow * m), dtype)

@@ -309,9 +309,6 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     n = len(source)
     if n == 0:
         raise ValueError("training_data must hold at least one example")
-    if lmbda and regularizer is regularizers.L2 and eta * lmbda / n >= 1:
-        raise ValueError(f"lmbda={lmbda} is too large for eta={eta} and n={n}: each step would "
-                         f"multiply the weights by {1 - eta * lmbda / n:.3g} <= 0")
     evaluation = test = None
     if evaluation_data is not None:
         evaluation = net.check_examples(*_pair(evaluation_data, "evaluation_data"), "evaluation_data")
