@@ -90,8 +90,8 @@ def test_a_registered_kind_is_run_and_cached_with_its_outcome(cache, monkeypatch
         return kinds.Computed(outcomes.Baseline(s["value"]))
 
     monkeypatch.setitem(kinds.KINDS, "constant",
-                        kinds.Kind("constant", constant, outcomes.Baseline, lambda s: 1.0,
-                                         lambda s: None))
+                        kinds.Kind("constant", constant, outcomes.Baseline, lambda s: None))
+    monkeypatch.setitem(precompute.ESTIMATES, "constant", lambda s: 1.0)
     exp = Experiment("test.constant", "constant", "constant", dict(repeats=2, seed=1, value=0.25))
     monkeypatch.setitem(experiments.CATALOGUE, exp.name, exp)
     result = experiments.run("test.constant", "full")
@@ -100,6 +100,10 @@ def test_a_registered_kind_is_run_and_cached_with_its_outcome(cache, monkeypatch
     stored = json.loads(result.runs[0].path.read_text())["outcome"]
     assert stored == {"tag": "baseline", "accuracy": 0.25}
     assert precompute.estimate(precompute.Task("test.constant", 0)) == 1.0
+
+
+def test_every_kind_has_a_time_estimate():
+    assert set(precompute.ESTIMATES) == set(kinds.KINDS)
 
 
 def test_every_kind_has_a_small_example():

@@ -66,7 +66,7 @@ def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
 # ---- kinds of experiment ----------------------------------------------------------------------
 #
 # An experiment's kind says how one repeat is computed. Each kind is one function below, registered
-# with @kind together with the type of outcome it returns and its cost estimate for precompute.
+# with @kind together with the type of outcome it returns and how many progress steps it reports.
 
 
 @dataclass(frozen=True)
@@ -88,30 +88,29 @@ class Computed:
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of experiment: how to compute one repeat, what it returns, what it costs.
+    """A kind of experiment: how to compute one repeat, and what it returns.
 
     ``compute(settings, seeds, data, callback)`` returns a :class:`Computed` whose outcome is an
     ``outcome``; ``data`` is the (training, evaluation) pair of the settings (``None`` where they
     name none) and ``callback(step, history)`` is called after each of ``steps(settings)``
-    steps. ``seconds(settings)`` estimates the time of one repeat on one core of the reference
-    machine (see :data:`RATES`): precompute balances shards and shows the time left with it.
+    steps. How long a repeat takes is precompute's business (its ``ESTIMATES``), kept out of
+    this module so that a better estimate never changes a run's cache key.
     """
 
     name: str
     compute: Callable
     outcome: type[outcomes.Outcome]
-    seconds: Callable[[dict], float]
     steps: Callable[[dict], int | None]
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, outcome: type[outcomes.Outcome], *, seconds: Callable[[dict], float],
+def kind(name: str, outcome: type[outcomes.Outcome], *,
          steps: Callable[[dict], int | None] = lambda s: None):
     """Register the decorated function as the way to compute experiments of kind ``name``."""
     def register(compute):
-        KINDS[name] = Kind(name, compute, outcome, seconds, steps)
+        KINDS[name] = Kind(name, compute, outcome, steps)
         return compute
     return register
 
@@ -125,30 +124,7 @@ def kind_of(exp: Experiment) -> Kind:
                          f"known: {', '.join(sorted(KINDS))}") from None
 
 
-RATES = {
-    "weight": 8.6e-11,  # seconds per weight per training example (forward, backward, update)
-    "example": 3.6e-6,  # seconds per training example besides (the numpy calls of a step)
-    "svm": 2.4e-7,  # seconds per squared training image of an RBF SVM, fit and prediction
-    "layer_speed": 1.5e-8,  # seconds per image per step of chapter 5's float64 gradients
-    "timing": 20.0,  # seconds of one of chapter 2's timing experiments
-    "baseline": 1.0,  # seconds of random guessing or average darkness, with the data loaded
-}
-"""Time per unit of work on one core of the reference machine (one BLAS thread), measured from
-a cold full-profile precompute (benchmarks/README.md, "Estimated times"). Only the balance of
-the shards and the time-left display depend on them."""
-
-
-def _training_seconds(s: dict) -> float:
-    """Each example seen costs a pass over the weights and a fixed overhead; evaluating an
-    example costs about a third of that (the forward pass)."""
-    weights = sum(a * b for a, b in zip(s["sizes"][:-1], s["sizes"][1:]))
-    per_example = RATES["weight"] * weights + RATES["example"]
-    seen = s["epochs"] * (s["n_train"] or 50_000)
-    evaluated = s["epochs"] * (s.get("n_evaluation") or 10_000) * len(s.get("monitor", [1]))
-    return per_example * (seen + evaluated / 3)
-
-
-@kind("sgd", outcomes.Training, seconds=_training_seconds, steps=lambda s: s["epochs"])
+@kind("sgd", outcomes.Training, steps=lambda s: s["epochs"])
 def _sgd(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """Train one network by :func:`nnbook.train.sgd`; its peak, best and last epoch."""
     training, evaluation = data
@@ -157,12 +133,7 @@ def _sgd(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     return Computed(outcome, history, net)
 
 
-def _sweep_seconds(s: dict) -> float:
-    return sum(_training_seconds(dict(s, epochs=1, n_train=s["examples"], monitor=[]))
-               for _ in s["n_trains"])
-
-
-@kind("sgd_sweep", outcomes.SizeSweep, seconds=_sweep_seconds, steps=lambda s: len(s["n_trains"]))
+@kind("sgd_sweep", outcomes.SizeSweep, steps=lambda s: len(s["n_trains"]))
 def _sgd_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """One network per training-set size, each seeing the same number of examples.
 
@@ -182,8 +153,7 @@ def _sgd_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     return Computed(outcomes.SizeSweep(rows))
 
 
-@kind("svm_sweep", outcomes.SizeSweep,
-      seconds=lambda s: RATES["svm"] * sum(n * n for n in s["n_trains"]))
+@kind("svm_sweep", outcomes.SizeSweep)
 def _svm_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """An SVM per training-set size (the first n training images)."""
     training, evaluation = data
@@ -192,7 +162,7 @@ def _svm_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
          for n in s["n_trains"]]))
 
 
-@kind("layer_speed", outcomes.LayerSpeeds, seconds=lambda s: RATES["layer_speed"] * s["steps"] * s["n_train"] * sum(s["sizes"]))
+@kind("layer_speed", outcomes.LayerSpeeds)
 def _layer_speed(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """Chapter 5's speed of learning of each hidden layer, at initialisation and while learning.
 
@@ -210,25 +180,25 @@ def _layer_speed(s: dict, seeds: Seeds, data, callback=None) -> Computed:
                                          np.asarray(during).tolist()))
 
 
-@kind("random", outcomes.Baseline, seconds=lambda s: RATES["baseline"])
+@kind("random", outcomes.Baseline)
 def _random(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """Guessing a digit uniformly at random for each evaluation image."""
     return Computed(outcomes.Baseline(baselines.random_guessing(data[1].labels, seeds.init)))
 
 
-@kind("darkness", outcomes.Baseline, seconds=lambda s: RATES["baseline"])
+@kind("darkness", outcomes.Baseline)
 def _darkness(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """Chapter 1's average-darkness classifier."""
     return Computed(outcomes.Baseline(baselines.average_darkness(*data)))
 
 
-@kind("svm", outcomes.Baseline, seconds=lambda s: RATES["svm"] * s["n_train"] ** 2)
+@kind("svm", outcomes.Baseline)
 def _svm(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """A support vector machine (scikit-learn's SVC) with the settings' ``C`` and ``gamma``."""
     return Computed(outcomes.Baseline(baselines.svm(*data, C=s["C"], gamma=s["gamma"])))
 
 
-@kind("speed_gradient", outcomes.GradientCost, seconds=lambda s: RATES["timing"])
+@kind("speed_gradient", outcomes.GradientCost)
 def _speed_gradient(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """Time one gradient by backprop and by finite differences; fit how each grows with size."""
     rows = speed.gradient_cost(s["sizes_list"], m=s["mini_batch_size"], rng=seeds.init)
@@ -241,7 +211,7 @@ def _speed_gradient(s: dict, seeds: Seeds, data, callback=None) -> Computed:
                                           slope("finite_difference_seconds")))
 
 
-@kind("speed_minibatch", outcomes.MinibatchSpeedup, seconds=lambda s: RATES["timing"])
+@kind("speed_minibatch", outcomes.MinibatchSpeedup)
 def _speed_minibatch(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """Time a mini-batch gradient in matrix form and as a loop over its examples."""
     rows = speed.minibatch_speedup(s["sizes"], s["batch_sizes"], rng=seeds.init)

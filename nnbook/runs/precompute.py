@@ -92,11 +92,55 @@ def tasks(names=None, profile: str | None = None) -> list[tuple[str, int]]:
             if not experiments.is_cached(t.experiment, t.repeat, profile)]
 
 
+RATES = {
+    "weight": 1.3e-10,  # seconds per weight per training example (forward, backward, update)
+    "layer": 1.95e-6,  # seconds per layer per training example (the numpy calls of a step)
+    "evaluation": 0.2,  # an example evaluated for a monitor, as a fraction of a trained one
+    "svm": 1.6e-7,  # seconds per squared training image of an RBF SVM, fit and prediction
+    "layer_speed": 1.2e-8,  # seconds per image, step and neuron of chapter 5's float64 gradients
+    "timing": 2.0,  # seconds of one of chapter 2's timing experiments
+    "baseline": 0.5,  # seconds of random guessing or average darkness, with the data loaded
+}
+"""Time per unit of work on one core of the reference machine while its other core trains too
+(how precompute runs), fitted to a cold full-profile precompute (benchmarks/README.md,
+"Training the book"). Only the balance of the shards and the time-left display depend on them."""
+
+
+def _training_seconds(s: dict) -> float:
+    """Each training example costs a pass over the weights and a fixed cost per layer; each
+    example measured by a monitor costs a fraction of that (a forward pass, in large batches)."""
+    sizes = s["sizes"]
+    per_example = (RATES["weight"] * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+                   + RATES["layer"] * (len(sizes) - 1))
+    n = s.get("n_train") or 50_000
+    evaluated = sum((s.get("n_evaluation") or 10_000) if m.startswith("evaluation") else n
+                    for m in s.get("monitor", ["evaluation_accuracy"]))
+    return s["epochs"] * per_example * (n + RATES["evaluation"] * evaluated)
+
+
+ESTIMATES = {
+    "sgd": _training_seconds,
+    "sgd_sweep": lambda s: len(s["n_trains"]) * _training_seconds(
+        dict(s, epochs=1, n_train=s["examples"], monitor=[])),
+    "svm": lambda s: RATES["svm"] * s["n_train"] ** 2,
+    "svm_sweep": lambda s: RATES["svm"] * sum(n * n for n in s["n_trains"]),
+    "layer_speed": lambda s: RATES["layer_speed"] * s["steps"] * s["n_train"] * sum(s["sizes"]),
+    "random": lambda s: RATES["baseline"],
+    "darkness": lambda s: RATES["baseline"],
+    "speed_gradient": lambda s: RATES["timing"],
+    "speed_minibatch": lambda s: RATES["timing"],
+}
+"""For each kind of experiment, the estimated seconds of one repeat from its settings."""
+
+
 def estimate(task: Task, profile: str | None = None) -> float:
-    """The estimated seconds of ``task`` on one core of the reference machine
-    (:func:`nnbook.runs.kinds.Kind.seconds`, calibrated in benchmarks/README.md)."""
+    """The estimated seconds of ``task`` on one core of the reference machine (:data:`ESTIMATES`)."""
     exp = experiments.get(task.experiment)
-    return kinds.kind_of(exp).seconds(exp.settings(profile))
+    kind = kinds.kind_of(exp).name  # an unknown kind is an error here too
+    if kind not in ESTIMATES:
+        raise ValueError(f"no time estimate for kind {kind!r}: add one to "
+                         f"nnbook.runs.precompute.ESTIMATES")
+    return ESTIMATES[kind](exp.settings(profile))
 
 
 def plan(n: int, names=None, profile: str | None = None) -> list[list[Task]]:
