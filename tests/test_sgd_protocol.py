@@ -6,18 +6,9 @@ import numpy as np
 import pytest
 
 from nnbook import activations, convnet, network, train
-from nnbook.data import Dataset
 from nnbook.expand import ShiftedStream
 from nnbook.train import History, TrainingDiverged, check_divergence, sgd, update_mini_batch
-
-
-def toy(n=60, seed=0):
-    """12 x 12 images whose label is the row of a bright bar."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, n)
-    images = 0.1 * rng.random((n, 12, 12), dtype=np.float32)
-    images[np.arange(n), labels + 1, 2:10] = 1.0
-    return Dataset(images.reshape(n, 144), labels)
+from test_convnet import toy_data  # 12 x 12 images whose label is the row of a bright bar
 
 
 def fc(seed=0, dtype=np.float64, **kw):
@@ -41,15 +32,15 @@ def same(a, b):
 @pytest.mark.parametrize("make", KINDS.values(), ids=KINDS.keys())
 def test_both_networks_train_in_the_same_loop_and_return_the_same_history(make):
     net = make()
-    h = sgd(net, toy(200), 4, 10, 0.5 if make is fc else 0.1, evaluation_data=toy(100, 1),
-            test_data=toy(100, 2), monitor_evaluation_cost=True, monitor_training_accuracy=True,
+    h = sgd(net, toy_data(200), 4, 10, 0.5 if make is fc else 0.1, evaluation_data=toy_data(100, 1),
+            test_data=toy_data(100, 2), monitor_evaluation_cost=True, monitor_training_accuracy=True,
             rng=3)
     assert type(h) is History and h.epochs == 4 and h.eta == [h.eta[0]] * 4
     assert len(h.evaluation_accuracy) == len(h.test_accuracy) == len(h.evaluation_cost) == 4
     assert h.best_accuracy > 0.5 and h.training_accuracy[-1] > 0.5  # chance: 0.1
     assert h.evaluation_cost[-1] < h.evaluation_cost[0]
-    assert h.evaluation_accuracy[-1] == net.accuracy(*toy(100, 1))
-    assert h.test_accuracy[-1] == net.accuracy(toy(100, 2).images, toy(100, 2).labels)
+    assert h.evaluation_accuracy[-1] == net.accuracy(*toy_data(100, 1))
+    assert h.test_accuracy[-1] == net.accuracy(toy_data(100, 2).images, toy_data(100, 2).labels)
 
 
 @pytest.mark.parametrize("make", KINDS.values(), ids=KINDS.keys())
@@ -59,7 +50,7 @@ def test_same_seeds_same_weights_other_seed_other_weights(make, options):
     runs = []
     for seed in (7, 7, 8):
         net = make(seed=1)
-        sgd(net, toy(40), 2, 10, 0.05, rng=seed, **options)
+        sgd(net, toy_data(40), 2, 10, 0.05, rng=seed, **options)
         runs.append(net)
     assert same(runs[0], runs[1])
     assert same(runs[0], runs[2]) == (options.get("shuffle") is False)
@@ -69,7 +60,7 @@ def test_same_seeds_same_weights_other_seed_other_weights(make, options):
 def test_options_change_the_run(make):
     def run(**options):
         net = make(seed=1)
-        sgd(net, toy(40), 2, 10, 0.05, rng=7, **options)
+        sgd(net, toy_data(40), 2, 10, 0.05, rng=7, **options)
         return net
 
     plain = run()
@@ -86,9 +77,9 @@ def test_divergence_is_reported_once_without_a_warning(make, eta):
     # filterwarnings = error: an overflow warning on the way would fail the test.
     calls = []
     with pytest.raises(TrainingDiverged, match=r"^training diverged in epoch 1: .*than eta=1e\+30\.$"):
-        sgd(make(), toy(), 3, 10, eta, rng=0, callback=lambda *a: calls.append(a))
+        sgd(make(), toy_data(), 3, 10, eta, rng=0, callback=lambda *a: calls.append(a))
     assert calls == []
-    h = sgd(make(), toy(), 3, 10, eta, rng=0, evaluation_data=toy(), test_data=toy(),
+    h = sgd(make(), toy_data(), 3, 10, eta, rng=0, evaluation_data=toy_data(), test_data=toy_data(),
             allow_divergence=True, callback=lambda *a: calls.append(a))
     assert h.diverged_at == 1 and h.evaluation_accuracy == h.test_accuracy == [] and calls == []
 
@@ -113,13 +104,13 @@ def test_a_stream_trains_with_five_n_examples_per_epoch(make, monkeypatch):
         monkeypatch.setattr(net, "gradient", lambda x, y, masks: (
             seen.append((x.dtype, len(x))), original(x, y, masks))[1])
         # momentum takes the readable path for both kinds of network
-        sgd(net, ShiftedStream(toy(30)), 1, 10, 0.05, mu=0.1, rng=5)
+        sgd(net, ShiftedStream(toy_data(30)), 1, 10, 0.05, mu=0.1, rng=5)
         runs.append(net)
     assert sum(k for _, k in seen) == 2 * 150
     assert {d for d, _ in seen} == {np.dtype(make().dtype)}  # cast to the network's dtype
     assert same(*runs)
     with pytest.raises(ValueError, match="monitor_training_\\* needs the training data in memory"):
-        sgd(make(), ShiftedStream(toy(30)), 1, 10, 0.05, monitor_training_cost=True)
+        sgd(make(), ShiftedStream(toy_data(30)), 1, 10, 0.05, monitor_training_cost=True)
 
 
 def test_labels_stay_integers_all_the_way(monkeypatch):
@@ -127,7 +118,7 @@ def test_labels_stay_integers_all_the_way(monkeypatch):
     net = fc()
     original = net.gradient
     monkeypatch.setattr(net, "gradient", lambda x, y, masks: (seen.append(y), original(x, y, masks))[1])
-    sgd(net, toy(20), 1, 10, 0.5, rng=0)
+    sgd(net, toy_data(20), 1, 10, 0.5, rng=0)
     assert len(seen) == 2 and all(y.ndim == 1 and y.dtype.kind == "i" for y in seen)
 
 
@@ -144,7 +135,7 @@ def two_conv(seed=0, dtype=np.float32, p=0.0):
 @pytest.mark.parametrize("lmbda", [0.0, 3.0])
 @pytest.mark.parametrize("make", [conv, two_conv])
 def test_the_fused_step_is_the_readable_gradient_and_update(p, lmbda, make):
-    data = toy(10, seed=4)
+    data = toy_data(10, seed=4)
     fused, readable = make(seed=2, p=p), make(seed=2, p=p)
     rng = np.random.default_rng(0)
     for q in fused.parameters():  # away from the softmax layer's zero start
@@ -169,18 +160,18 @@ def test_sgd_takes_the_fused_step_only_when_the_options_allow(monkeypatch):
     monkeypatch.setattr(net, "update_mini_batch", lambda *a: fused_calls.append(a))
     original = net.gradient
     monkeypatch.setattr(net, "gradient", lambda *a: (gradient_calls.append(a), original(*a))[1])
-    sgd(net, toy(20), 1, 10, 0.1, lmbda=1.0, rng=0)
+    sgd(net, toy_data(20), 1, 10, 0.1, lmbda=1.0, rng=0)
     assert len(fused_calls) == 2 and gradient_calls == []
     assert fused_calls[0][2:5] == (0.1, 1.0, 20)  # eta, lmbda, n
-    sgd(net, toy(20), 1, 10, 0.1, lmbda=0.0, regularization="L1", rng=0)  # L1 of nothing
+    sgd(net, toy_data(20), 1, 10, 0.1, lmbda=0.0, regularization="L1", rng=0)  # L1 of nothing
     assert len(fused_calls) == 4 and gradient_calls == []
-    sgd(net, toy(20), 1, 10, 0.1, lmbda=1.0, regularization="L1", rng=0)
-    sgd(net, toy(20), 1, 10, 0.1, mu=0.5, rng=0)
+    sgd(net, toy_data(20), 1, 10, 0.1, lmbda=1.0, regularization="L1", rng=0)
+    sgd(net, toy_data(20), 1, 10, 0.1, mu=0.5, rng=0)
     assert len(fused_calls) == 4 and len(gradient_calls) == 4
 
 
 def test_the_gradient_is_aligned_with_the_parameters_for_both_networks():
-    data = toy(5)
+    data = toy_data(5)
     for net in (fc(), conv(dtype=np.float64)):
         grads = net.gradient(data.images.astype(net.dtype), data.labels, None)
         assert [g.shape for g in grads] == [p.shape for p in net.parameters()]
@@ -190,7 +181,7 @@ def test_the_gradient_is_aligned_with_the_parameters_for_both_networks():
 
 
 def test_one_readable_step_with_l2_by_hand():
-    data = toy(10)
+    data = toy_data(10)
     net, by_hand = fc(), fc()
     update_mini_batch(net, data.images, data.labels, 0.5, 2.0, 100)
     nabla_b, nabla_w = by_hand.backprop(data.images, data.labels)
@@ -208,25 +199,25 @@ def test_one_readable_step_with_l2_by_hand():
 ])
 def test_dropout_is_an_option_of_the_fully_connected_network_only(make, match):
     with pytest.raises(ValueError, match=match):
-        sgd(make(), toy(), 1, 10, 0.1, dropout=0.5)
+        sgd(make(), toy_data(), 1, 10, 0.1, dropout=0.5)
 
 
 @pytest.mark.parametrize("kw, match", [
-    ({"training_data": toy(0)}, "training_data must hold at least one example"),
+    ({"training_data": toy_data(0)}, "training_data must hold at least one example"),
     ({"test_data": (np.zeros((3, 144)), np.zeros(3))}, r"test_data labels must be 3 integer labels"),
     ({"shuffle": 1}, "shuffle must be True or False; got 1"),
 ])
 def test_bad_arguments_are_named(kw, match):
-    args = {"training_data": toy(), **kw}
+    args = {"training_data": toy_data(), **kw}
     with pytest.raises(ValueError, match=match):
         sgd(conv(), args.pop("training_data"), 1, 10, 0.1, **args)
 
 
 def test_the_readable_step_refuses_momentum_without_velocities():
     with pytest.raises(ValueError, match="momentum needs velocities: 4 arrays"):
-        update_mini_batch(fc(), toy(2).images, toy(2).labels, 0.1, mu=0.5)
+        update_mini_batch(fc(), toy_data(2).images, toy_data(2).labels, 0.1, mu=0.5)
     with pytest.raises(ValueError, match=r"regularization must be one of \['L1', 'L2'\]; got 'l2'"):
-        update_mini_batch(fc(), toy(2).images, toy(2).labels, 0.1, regularization="l2")
+        update_mini_batch(fc(), toy_data(2).images, toy_data(2).labels, 0.1, regularization="l2")
 
 
 def test_no_second_loop_or_history_is_left():
@@ -247,7 +238,7 @@ def test_any_decay_factor_is_allowed():
     # eta lmbda / n = 1: each step first sets the weights to 0, then takes the gradient step.
     # Chapter 3 trains with factors of 0 and below on purpose (its "bad start" and the strip of
     # weights whose sign flips every step), so sgd refuses none.
-    data = toy(10)
+    data = toy_data(10)
     net = fc()
     before = [p.copy() for p in net.parameters()]
     grads = net.gradient(data.images.astype(np.float64), data.labels)
