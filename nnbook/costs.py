@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.activations import Activation, Sigmoid, Softmax, sigmoid
+from nnbook.data import one_hot
 
 
 def minus_targets(a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -33,15 +34,6 @@ def minus_targets(a: np.ndarray, y: np.ndarray) -> np.ndarray:
         d.reshape(-1)[np.arange(0, d.size, d.shape[1]) + y] -= 1
         return d
     return a - y
-
-
-def one_hot_targets(y: np.ndarray, n: int, dtype=np.float64) -> np.ndarray:
-    """Integer labels as one-hot rows (m, n); real targets unchanged."""
-    if y.ndim != 1:
-        return y
-    t = np.zeros((len(y), n), dtype=dtype)
-    t[np.arange(len(y)), y] = 1
-    return t
 
 
 def _at_labels(a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -80,7 +72,8 @@ class CrossEntropyCost:
 
     @staticmethod
     def fn(a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        y = one_hot_targets(y, a.shape[1], a.dtype)  # every y_j appears in the sum
+        if y.ndim == 1:  # labels: every y_j appears in the sum, so make the rows
+            y = one_hot(y, a.shape[1], a.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = -(np.where(y > 0, y * np.log(a), 0.0)
                       + np.where(y < 1, (1 - y) * np.log1p(-a), 0.0))

@@ -206,7 +206,6 @@ def test_the_cli_plans_and_lists_a_shard(capsys, monkeypatch, tmp_path):
 
 def test_a_dask_cluster_fills_the_same_cache_as_local_processes(unsharded, tmp_path, monkeypatch):
     monkeypatch.setenv("NNBOOK_CACHE", str(tmp_path / "cluster"))
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # the workers inherit it, as local ones do
     seen = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, silence_logs=40) as cluster:

@@ -115,10 +115,9 @@ def run_key(name: str, settings: dict, repeat: int) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-def run_path(name: str, settings: dict, repeat: int, folder: Path | None = None) -> Path:
+def run_path(name: str, settings: dict, repeat: int) -> Path:
     """Where the ``.json`` of one repeat is stored (its network, if any, beside it as ``.npz``)."""
-    folder = cache_dir() if folder is None else Path(folder)
-    return folder / f"{name}-{repeat}-{run_key(name, settings, repeat)}.json"
+    return cache_dir() / f"{name}-{repeat}-{run_key(name, settings, repeat)}.json"
 
 
 def read(path: Path) -> dict | None:

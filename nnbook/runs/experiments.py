@@ -122,17 +122,29 @@ def files(run: Run, net: Network | None, path: Path) -> dict[str, bytes]:
 # ---- running ----------------------------------------------------------------------------------
 
 
+def compute(name: str, repeat: int = 0, profile: str | None = None,
+            callback=None) -> tuple[Run, dict[str, bytes]]:
+    """Compute one repeat of experiment ``name``, whether or not it is cached, and return it
+    with the files that store it (:func:`files`), written nowhere: the caller writes them
+    (:func:`run_one` into its cache; precompute's workers send them to the process that does)."""
+    exp = get(name)
+    s = exp.settings(profile)
+    start = time.perf_counter()
+    computed = kinds.compute(exp, s, repeat, callback)
+    run = Run(name, repeat, s, computed.outcome, time.perf_counter() - start, computed.history)
+    return run, files(run, computed.network, run_path(name, s, repeat))
+
+
 def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bool = True,
-            callback=None, folder: Path | None = None) -> Run:
+            callback=None) -> Run:
     """One repeat of experiment ``name``: from the cache if it is there, else computed and stored.
 
-    ``folder`` is the cache folder (default: :func:`nnbook.runs.cache.cache_dir`). With
-    ``NNBOOK_REQUIRE_CACHED=1`` a repeat that is not stored raises
+    With ``NNBOOK_REQUIRE_CACHED=1`` a repeat that is not stored raises
     :class:`~nnbook.runs.cache.RunNotCached` instead of being computed.
     """
     exp = get(name)
     s = exp.settings(profile)
-    path = run_path(name, s, repeat, folder)
+    path = run_path(name, s, repeat)
     only_cached = cache and cached_only()  # read first: a bad value is an error in every build
     if cache and (stored := _load(path, kinds.kind_of(exp).outcome)) is not None:
         return stored
@@ -142,11 +154,9 @@ def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bo
             f"cache {path.parent}, and {REQUIRE_ENV} is set, so it is not trained here. "
             f"Train it first (python -m nnbook precompute {name} --profile "
             f"{profiles.current(profile)}) or copy in the cache that holds it.")
-    start = time.perf_counter()
-    computed = kinds.compute(exp, s, repeat, callback)
-    run = Run(name, repeat, s, computed.outcome, time.perf_counter() - start, computed.history)
+    run, stored_files = compute(name, repeat, profile, callback)
     if cache:
-        write(path.parent, files(run, computed.network, path))
+        write(path.parent, stored_files)
         run.path = path
     return run
 
@@ -160,9 +170,9 @@ def run(name: str, profile: str | None = None, *, cache: bool = True) -> Result:
     return Result(exp, p, s, runs)
 
 
-def is_cached(name: str, repeat: int, profile: str | None = None, folder: Path | None = None) -> bool:
+def is_cached(name: str, repeat: int, profile: str | None = None) -> bool:
     """Whether the repeat is stored (its ``.json`` exists; it is read, and checked, when used)."""
-    return run_path(name, get(name).settings(profile), repeat, folder).is_file()
+    return run_path(name, get(name).settings(profile), repeat).is_file()
 
 
 def steps(name: str, profile: str | None = None) -> int | None:

@@ -11,8 +11,8 @@ hung. :func:`precompute` lists every missing repeat of the chosen experiments as
   with a cluster, or a cloud's Dask service, trains the book there. MNIST is sent to the workers
   once, as the four verified files, and each worker sends back the finished run's files as bytes.
 
-Either way :func:`compute` is the task: it runs one repeat in the worker's own temporary folder
-and returns the files; this process writes them into its cache, atomically. Workers need no
+Either way :func:`compute` is the task: it runs one repeat and returns the files that store it,
+as bytes, without writing anything; this process writes them into its cache, atomically. Workers need no
 shared disk, and the cache a cluster fills is the cache local workers would have filled.
 
 For a CI job matrix, :func:`plan` deals every task of the book (cached or not) to ``n`` shards,
@@ -28,16 +28,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from nnbook.runs import cache, experiments, kinds, profile as profiles
 
 SCHEDULER_ENV = "NNBOOK_SCHEDULER"
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _POLL = 0.2  # seconds between looks at the workers
 
 
@@ -176,9 +173,9 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def compute(task: Task, profile: str, events=None, mnist: dict[str, bytes] | None = None) -> Finished:
-    """Run one repeat in a temporary folder of this worker and return its files (the task that
-    every executor runs). ``events`` receives ``(label, epoch)`` after each epoch; ``mnist``, the
-    bytes of :func:`nnbook.data.mnist_files`, is installed first where the data is missing."""
+    """Run one repeat and return its files (the task that every executor runs); nothing is
+    written here. ``events`` receives ``(label, epoch)`` after each epoch; ``mnist``, the bytes
+    of :func:`nnbook.data.mnist_files`, is installed first where the data is missing."""
     from nnbook.studies.speed import one_blas_thread
 
     if mnist is not None:
@@ -190,10 +187,8 @@ def compute(task: Task, profile: str, events=None, mnist: dict[str, bytes] | Non
         if events is not None:
             events.put((task.label, epoch))
 
-    with one_blas_thread(), tempfile.TemporaryDirectory() as tmp:
-        run = experiments.run_one(task.experiment, task.repeat, profile, callback=callback,
-                                  folder=Path(tmp))
-        files = {p.name: p.read_bytes() for p in sorted(Path(tmp).iterdir())}
+    with one_blas_thread():
+        run, files = experiments.compute(task.experiment, task.repeat, profile, callback)
     return Finished(task, run.seconds, files)
 
 
@@ -201,14 +196,12 @@ def compute(task: Task, profile: str, events=None, mnist: dict[str, bytes] | Non
 
 
 class LocalProcesses:
-    """Worker processes on this machine, one BLAS thread each."""
+    """Worker processes on this machine (each task limits BLAS to one thread, see :func:`compute`)."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
 
     def __enter__(self):
-        self._saved = {v: os.environ.get(v) for v in _THREAD_VARIABLES}
-        os.environ.update({v: "1" for v in _THREAD_VARIABLES})  # inherited by the workers
         ctx = multiprocessing.get_context("spawn")
         self._manager = ctx.Manager()
         self.events = self._manager.Queue()
@@ -216,15 +209,8 @@ class LocalProcesses:
         return self
 
     def __exit__(self, *exc):
-        try:
-            self._pool.shutdown(cancel_futures=True)
-            self._manager.shutdown()
-        finally:
-            for v, old in self._saved.items():
-                if old is None:
-                    os.environ.pop(v, None)
-                else:
-                    os.environ[v] = old
+        self._pool.shutdown(cancel_futures=True)
+        self._manager.shutdown()
 
     def submit(self, task: Task, profile: str):
         return self._pool.submit(compute, task, profile, self.events)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.checks import check_rate
-from nnbook.costs import one_hot_targets
+from nnbook.data import one_hot
 
 
 def backprop_per_example(net, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -40,7 +40,9 @@ def backprop_per_example(net, x, y) -> tuple[list[np.ndarray], list[np.ndarray]]
     m = x.shape[0]
     if m == 0:
         raise ValueError(f"x must hold at least one example; got shape {x.shape}")
-    y = one_hot_targets(net.check_targets(y, m), net.sizes[-1], net.dtype)  # one column vector each
+    y = net.check_targets(y, m)
+    if y.ndim == 1:  # labels: one column vector y(x) each, as the original
+        y = one_hot(y, net.sizes[-1], net.dtype)
     fs = net.activation_functions()
     sum_b = [np.zeros((b.size, 1), dtype=b.dtype) for b in net.biases]
     sum_w = [np.zeros_like(w) for w in net.weights]
