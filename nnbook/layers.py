@@ -198,8 +198,8 @@ class ConvPoolLayer(Layer):
         buf, k = self.buf, self.n_filters
         conv.NEURONS[self.activation.name][1](delta, buf["a"], buf["tmp"])  # dC/d(max + b)
         np.add.reduce(delta.reshape(k, -1), axis=1, out=self.nabla_b)
-        dz = conv.maxpool_backward(self.phases.reshape(k, -1), buf["zmax"], delta, buf["ties"],
-                                   buf["nties"], buf["tmp"])  # (5), over z
+        conv.maxpool_backward(self.phases.reshape(k, -1), buf["zmax"], delta, buf["ties"],
+                              buf["nties"], buf["tmp"])  # (5): dC/dz, written over z
         if "zp" in buf:  # back to position order, the columns' order
             conv.from_phases(buf["zp"], buf["z"])
         self.factors = (buf["z"].reshape(k, -1), buf["cols"])  # (2): dC/dw = dz cols^T
