@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnbook import convnet
 from nnbook.network import Network
 from nnbook.runs import kinds, outcomes, profile as profiles, serialize
 from nnbook.runs.cache import REQUIRE_ENV, RunNotCached, cached_only, read, run_path, write
@@ -59,13 +60,13 @@ class Run:
                              f"outcome is a {type(self.outcome).__name__}")
         return self.outcome.accuracy
 
-    def network(self) -> Network:
+    def network(self) -> Network | convnet.Network:
         """The trained network, as stored when the run finished (:mod:`nnbook.runs.serialize`)."""
         saved = self.path.with_suffix(".npz") if self.path is not None else None
         if saved is None or not saved.is_file():
             raise ValueError(f"run {self.experiment} #{self.repeat} has no stored network "
                              f"(it trains none, or it diverged)")
-        return serialize.load(saved)
+        return (serialize.load_convnet if "architecture" in self.settings else serialize.load)(saved)
 
 
 @dataclass
@@ -103,14 +104,15 @@ def _load(path: Path, expected: type[outcomes.Outcome]) -> Run | None:
         return None  # compute it again
 
 
-def files(run: Run, net: Network | None, path: Path) -> dict[str, bytes]:
+def files(run: Run, net: Network | convnet.Network | None, path: Path) -> dict[str, bytes]:
     """The files that store ``run`` (and its trained network, unless it diverged) under the name
     of ``path``: ``{"<name>.json": ..., "<name>.npz": ...}``, as bytes, the same on any machine
     for the same run but for the measured ``seconds``."""
     out = {}
     if net is not None and all(np.isfinite(p).all() for p in net.parameters()):
         with tempfile.TemporaryDirectory() as tmp:
-            out[path.with_suffix(".npz").name] = serialize.save(net, Path(tmp) / "net.npz").read_bytes()
+            save = serialize.save_convnet if isinstance(net, convnet.Network) else serialize.save
+            out[path.with_suffix(".npz").name] = save(net, Path(tmp) / "net.npz").read_bytes()
     d = {"experiment": run.experiment, "repeat": run.repeat, "settings": run.settings,
          "outcome": run.outcome.to_dict(), "seconds": run.seconds,
          "history": run.history.to_dict() if run.history is not None else None,

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnbook import convnet
+from nnbook.expand import ShiftedStream
 from nnbook.network import Network
 from nnbook.runs import outcomes
 from nnbook.runs.catalogue import Experiment
@@ -83,7 +85,7 @@ class Computed:
 
     outcome: outcomes.Outcome
     history: History | None = None
-    network: Network | None = None
+    network: Network | convnet.Network | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,34 @@ def _sgd(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     training, evaluation = data
     outcome, history, net = _train(s, training, evaluation, np.random.default_rng(seeds.init),
                                    np.random.default_rng(seeds.shuffle), callback)
+    return Computed(outcome, history, net)
+
+
+@kind("convnet", outcomes.ConvTraining, steps=lambda s: s["epochs"])
+def _convnet(s: dict, seeds: Seeds, data, callback=None) -> Computed:
+    """Train one of chapter 6's networks (:func:`nnbook.convnet.architecture`) as the original did.
+
+    Validation and test accuracy are measured after every epoch; the outcome is the test accuracy
+    at the epoch of best validation accuracy. ``lmbda`` is in the original's units (its L2 term
+    per mini-batch), converted by :func:`nnbook.convnet.network3_lmbda`; ``expanded`` trains on
+    the training images and their four one-pixel shifts (:class:`nnbook.expand.ShiftedStream`).
+    A run whose parameters stop being finite raises :class:`nnbook.train.TrainingDiverged`, so
+    it is never stored with an accuracy.
+    """
+    from nnbook.data import load_mnist
+
+    training, validation = data
+    test = load_mnist().test[: s.get("n_evaluation")]
+    net = convnet.architecture(s["architecture"], rng=np.random.default_rng(seeds.init),
+                               init=s["init"], dropout=s["dropout_scaling"])
+    history = sgd(net, ShiftedStream(training) if s["expanded"] else training, s["epochs"],
+                  s["mini_batch_size"], s["eta"],
+                  convnet.network3_lmbda(s["lmbda"], s["mini_batch_size"]),
+                  evaluation_data=validation, test_data=test,
+                  rng=np.random.default_rng(seeds.shuffle), callback=callback)
+    v = np.asarray(history.evaluation_accuracy)
+    best = int(np.flatnonzero(v == v.max())[-1])  # the epoch test_accuracy_at_best reads
+    outcome = outcomes.ConvTraining(history.test_accuracy_at_best, float(v[best]), best + 1)
     return Computed(outcome, history, net)
 
 

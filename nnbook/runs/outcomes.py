@@ -48,6 +48,21 @@ class Training(Outcome):
 
 
 @dataclass(frozen=True)
+class ConvTraining(Outcome):
+    """One training run of chapter 6, reported as the original reports it.
+
+    ``accuracy`` is the test accuracy after the epoch of best validation accuracy (the 1-based
+    ``best_epoch``; a later epoch that equals the best takes its place), ``validation_accuracy``
+    that best validation accuracy.
+    """
+
+    tag: ClassVar[str] = "conv_training"
+    accuracy: float
+    validation_accuracy: float
+    best_epoch: int
+
+
+@dataclass(frozen=True)
 class Baseline(Outcome):
     """A method without training epochs (random guessing, average darkness, an SVM)."""
 
@@ -124,7 +139,7 @@ class MinibatchSpeedup(Outcome):
 
 
 TYPES: dict[str, type[Outcome]] = {t.tag: t for t in
-                                   (Training, Baseline, SizeSweep, LayerSpeeds, GradientCost,
+                                   (Training, ConvTraining, Baseline, SizeSweep, LayerSpeeds, GradientCost,
                                     MinibatchSpeedup)}
 
 

@@ -97,6 +97,8 @@ RATES = {
     "layer_speed": 1.2e-8,  # seconds per image, step and neuron of chapter 5's float64 gradients
     "timing": 2.0,  # seconds of one of chapter 2's timing experiments
     "baseline": 0.5,  # seconds of random guessing or average darkness, with the data loaded
+    "conv_flop": 5.5e-11,  # seconds per floating-point operation of a chapter 6 training step
+    "conv_example": 4e-5,  # seconds per chapter 6 training example besides its operations
 }
 """Time per unit of work on one core of the reference machine while its other core trains too
 (how precompute runs), fitted to a cold full-profile precompute (benchmarks/README.md,
@@ -115,8 +117,21 @@ def _training_seconds(s: dict) -> float:
     return s["epochs"] * per_example * (n + RATES["evaluation"] * evaluated)
 
 
+def _convnet_seconds(s: dict) -> float:
+    """A chapter 6 example costs its operations (:meth:`nnbook.convnet.Network.flops_per_example`)
+    and a fixed amount; each epoch also measures the validation and test images."""
+    from nnbook import convnet
+
+    flops = convnet.architecture(s["architecture"], rng=0).flops_per_example(s["mini_batch_size"])
+    per_example = RATES["conv_flop"] * flops + RATES["conv_example"]
+    n = s["n_train"] * (5 if s["expanded"] else 1)
+    evaluated = 2 * (s.get("n_evaluation") or 10_000)
+    return s["epochs"] * per_example * (n + RATES["evaluation"] * evaluated)
+
+
 ESTIMATES = {
     "sgd": _training_seconds,
+    "convnet": _convnet_seconds,
     "sgd_sweep": lambda s: len(s["n_trains"]) * _training_seconds(
         dict(s, epochs=1, n_train=s["examples"], monitor=[])),
     "svm": lambda s: RATES["svm"] * s["n_train"] ** 2,
