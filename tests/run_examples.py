@@ -14,6 +14,9 @@ SMALL = {  # one small experiment of every kind but "sgd" (see `tiny`), on the r
     "svm": dict(n_train=200, evaluation="validation", n_evaluation=500, C=1.0, gamma="auto"),
     "speed_gradient": dict(sizes_list=[[20, 5, 2], [40, 10, 2]], mini_batch_size=10),
     "speed_minibatch": dict(sizes=[20, 5, 2], batch_sizes=[1, 10]),
+    "convnet": dict(architecture="6.2x", eta=0.1, epochs=2, lmbda=0.1, mini_batch_size=10,
+                    n_train=200, expanded=True, evaluation="validation", n_evaluation=300,
+                    init="fan_in", dropout_scaling="inverted"),
 }
 
 TINY_SGD = dict(sizes=[784, 5, 10], cost="quadratic", init="large", eta=3.0, mini_batch_size=10,

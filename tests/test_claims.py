@@ -16,8 +16,11 @@ def test_every_claim_is_well_formed():
             assert 0 < c.value <= 1
         if c.experiment is not None:
             assert c.experiment in experiments.CATALOGUE
-            if c.metric not in ("best_training", "parameters"):  # a training curve; a count
-                assert experiments.get(c.experiment).full.get("evaluation", "-") == c.data
+            exp = experiments.get(c.experiment)
+            if exp.kind == "convnet":  # validated on the validation data, reported on the test data
+                assert c.data == "test"
+            elif c.metric not in ("best_training", "parameters"):  # a training curve; a count
+                assert exp.full.get("evaluation", "-") == c.data
 
 
 def test_every_claim_has_a_known_metric():
@@ -84,3 +87,47 @@ def test_best_of_several_runs_says_how_many():
     claim = claims.get("ch1.net30")
     assert claims.Comparison(claim, 0.95, "full", True, runs=9).formatted() == "95.00% (best of 9 runs)"
     assert claims.Comparison(claim, 0.95, "full", True, runs=1).formatted() == "95.00%"
+
+
+def _conv_result(tmp_path, accuracies, n_evaluation=300):
+    """A chapter 6 result with one small stored network per accuracy (the nets are untrained, so
+    their votes differ)."""
+    from nnbook import convnet
+    from nnbook.runs import outcomes, serialize
+
+    exp = experiments.get("ch6.11")
+    settings = dict(exp.full, n_evaluation=n_evaluation)
+    runs = []
+    for i, accuracy in enumerate(accuracies):
+        path = tmp_path / f"run{i}.json"
+        serialize.save_convnet(convnet.architecture("6.1", rng=i), path.with_suffix(".npz"))
+        runs.append(experiments.Run("ch6.11", i, settings, outcomes.ConvTraining(accuracy, 0.99, 7),
+                                    1.0, None, path))
+    return experiments.Result(exp, "full", settings, runs)
+
+
+def test_chapter6_best_of_the_first_three_and_the_ensemble_vote(tmp_path, monkeypatch):
+    from nnbook import convnet
+    from nnbook.data import load_mnist
+
+    result = _conv_result(tmp_path, [0.991, 0.995, 0.993, 0.999, 0.990])
+    monkeypatch.setattr(experiments, "run", lambda name, profile=None: result)
+    best = claims.compare("ch6.11")
+    assert best.ours == 0.995 and best.runs == 3  # the fourth run's 0.999 is not among the first three
+    assert best.formatted() == "99.50% (best of 3 runs)"
+
+    test = load_mnist().test[:300]
+    vote = convnet.ensemble_predict([r.network() for r in result.runs], test.images)
+    errors = int((vote != test.labels).sum())
+    assert 0 < errors < 300  # untrained networks: some right, some wrong
+    ensemble = claims.compare("ch6.12")
+    assert ensemble.ours == pytest.approx(1 - errors / 300) and ensemble.formatted().endswith("(vote of 5 networks)")
+    assert claims.compare("ch6.12_errors").ours == errors
+
+
+def test_chapter6_claims_cover_the_table():
+    table = ["6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8", "6.9", "6.10", "6.11", "6.12"]
+    original = [claims.get(f"ch{n}").value for n in table]
+    assert original == [0.9780, 0.9878, 0.9906, 0.9923, 0.9937, 0.9946, 0.9943, 0.9943, 0.9948,
+                        0.9947, 0.9960, 0.9967]
+    assert claims.get("ch6.12_errors").value == round(10_000 * (1 - 0.9967)) == 33

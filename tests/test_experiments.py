@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from nnbook.data import load_mnist
 from nnbook.runs import cache as run_cache, experiments, kinds, outcomes, precompute, profile
 from nnbook.runs.experiments import Experiment
 from run_examples import SMALL
@@ -134,6 +135,14 @@ def test_every_kind_computes_its_outcome_and_reads_it_back(cache, monkeypatch, k
         assert np.isfinite([outcome.backprop_slope, outcome.finite_difference_slope]).all()
     elif kind == "speed_minibatch":
         assert outcome.ratio == outcome.rows[1]["speedup"]
+    elif kind == "convnet":  # the test accuracy of the epoch of best validation accuracy
+        history = run.history
+        assert len(history.evaluation_accuracy) == len(history.test_accuracy) == 2
+        assert outcome.accuracy == history.test_accuracy[outcome.best_epoch - 1]
+        assert outcome.validation_accuracy == max(history.evaluation_accuracy) > 0.3
+        net = run.network()  # stored in chapter 6's format, and it is the trained network
+        test = load_mnist().test[:300]
+        assert net.accuracy(test.images, test.labels) == history.test_accuracy[-1]
     else:
         assert 0 < run.accuracy < 1
 
@@ -152,6 +161,7 @@ EXAMPLES = [
     outcomes.LayerSpeeds([0.07, 0.31], [[0.1, 0.2], [0.3, 0.4]], [[0.07, 0.31], [0.08, 0.3]]),
     outcomes.GradientCost([{"parameters": 10, "backprop_seconds": 0.1}], 1.1, 2.0),
     outcomes.MinibatchSpeedup([{"mini_batch_size": 10, "speedup": 3.0}], 3.0),
+    outcomes.ConvTraining(0.9923, 0.9931, 37),
 ]
 
 
