@@ -1,5 +1,5 @@
-"""Adversarial examples (chapter 6): the gradient of the cost with respect to the input, the
-fast gradient sign method, robustness curves."""
+"""Adversarial examples (the gradient of the cost with respect to the input, the fast gradient
+sign method, robustness curves) and the scaling of a network of ReLUs, both of chapter 6."""
 
 import dataclasses
 
@@ -11,6 +11,7 @@ from nnbook.convnet import (ConvPoolLayer, FullyConnectedLayer, Network, Softmax
                             architecture)
 from nnbook.gradcheck import central_difference, relative_error
 from nnbook.studies.adversarial import Robustness, fgsm, input_gradient, robustness
+from nnbook.studies.scaling import ScalingCheck, relu_output_scaling
 from nnbook.train import sgd
 from test_convnet import toy_data  # 12 x 12 images whose label is the row of a bright bar
 
@@ -199,3 +200,51 @@ def test_fast_gradient_sign_images_fool_a_trained_network_and_random_noise_does_
     # the same seed draws the same noise
     assert robustness(net, x[:100], labels[:100], [0.1], rng=2) == robustness(
         net, x[:100], labels[:100], [0.1], rng=2)
+
+
+# ---- scaling the weights of a network of ReLUs -------------------------------------------------
+
+
+@pytest.mark.parametrize("sizes, c", [([5, 3], 3.0), ([10, 20, 5], 0.7), ([20, 30, 30, 10], 1.5),
+                                      ([784, 30, 30, 30, 10], 3.0)])
+def test_zero_bias_relu_output_scales_by_c_to_the_number_of_weight_layers(sizes, c):
+    check = relu_output_scaling(sizes, c, rng=0)
+    assert isinstance(check, ScalingCheck) and check.sizes == sizes and check.c == c
+    assert check.predicted == c ** (len(sizes) - 1)
+    assert check.ratio == pytest.approx(check.predicted, rel=1e-6)
+    assert check.max_relative_error < 1e-6
+    # one factor of c more or fewer would be far off: the test can tell the exponent
+    for wrong in (c ** (len(sizes) - 2), c ** len(sizes)):
+        assert abs(check.ratio / wrong - 1) > 0.2
+
+
+def test_with_biases_the_output_does_not_scale_by_the_power():
+    check = relu_output_scaling([10, 20, 20, 5], 3.0, rng=0, bias_std=1.0)
+    assert abs(check.ratio / check.predicted - 1) > 0.05
+    assert check.max_relative_error > 0.05
+
+
+def test_a_softmax_output_grows_more_confident_without_changing_its_choice():
+    check = relu_output_scaling([20, 30, 30, 10], 2.0, rng=1,
+                                softmax_scales=[0.1, 0.5, 1.0, 2.0, 4.0])
+    assert check.softmax_scales == [0.1, 0.5, 1.0, 2.0, 4.0]
+    p = check.max_probability
+    assert all(a < b for a, b in zip(p, p[1:]))  # more peaked as the weights grow
+    assert p[0] < 0.11 and p[-1] > 0.9  # near uniform (1/10) for small c, near certain for large
+    assert check.predictions_unchanged
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"c": 0.0}, r"c must be a finite number > 0; got 0.0"),
+    ({"c": -2.0}, r"c must be a finite number > 0"),
+    ({"c": float("nan")}, r"c must be a finite number > 0; got nan"),
+    ({"n": 0}, r"n must be a positive integer; got 0"),
+    ({"bias_std": -1.0}, r"bias_std must be a finite number >= 0"),
+    ({"softmax_scales": []}, r"softmax_scales must be a non-empty list"),
+    ({"softmax_scales": [1.0, 0.0]}, r"softmax_scales\[1\] must be a finite number > 0"),
+    ({"sizes": [5]}, r"sizes must list at least two positive layer sizes"),
+])
+def test_bad_scaling_arguments_are_refused(kw, match):
+    args = {"sizes": [5, 4, 3], "c": 2.0, **kw}
+    with pytest.raises(ValueError, match=match):
+        relu_output_scaling(args.pop("sizes"), args.pop("c"), rng=0, **args)
