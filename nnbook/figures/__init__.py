@@ -13,6 +13,10 @@
 * Diagrams: :mod:`~nnbook.figures.diagrams` (neurons, networks and circuits) and
   :mod:`~nnbook.figures.backprop` (chapter 2's pictures of backpropagation).
 * :mod:`~nnbook.figures.universality` -- chapter 4's figures.
+* Chapter 6: :mod:`~nnbook.figures.convolution` (diagrams of local receptive fields, feature
+  maps, max-pooling and a network's layers) and :mod:`~nnbook.figures.convnets` (learned
+  filters, misclassified and shifted digits, the chapter's progression, validation curves,
+  adversarial examples and what the experiments cost).
 
 Figures need nothing from training: they draw the numbers a page passes them.
 """
