@@ -297,3 +297,23 @@ def test_cli_lists_what_it_would_compute(cache, capsys):
     assert capsys.readouterr().out.split("\n")[:3] == ["ch1.net30 #1", "ch1.net30 #2", "ch1.net30 #3"]
     with pytest.raises(SystemExit):
         main(["precompute", "ch7"])
+
+
+def test_chapter6_runs_at_the_original_settings():
+    # (eta, epochs, network3's lmbda, expanded data) of each row of the original's table
+    table = {"6.1": (0.1, 60, 0.0, False), "6.2": (0.1, 60, 0.0, False),
+             "6.2x": (0.1, 60, 0.0, False), "6.3": (0.1, 60, 0.0, False),
+             "6.3t": (0.1, 60, 0.0, False), "6.4": (0.03, 60, 0.1, False),
+             "6.5": (0.03, 60, 0.1, True), "6.6": (0.03, 60, 0.1, True),
+             "6.7": (0.03, 60, 0.1, True), "6.8": (0.03, 60, 0.1, True),
+             "6.9": (0.03, 60, 0.1, True), "6.10": (0.03, 60, 0.1, True),
+             "6.11": (0.03, 40, 0.0, True)}
+    for name, (eta, epochs, lmbda, expanded) in table.items():
+        s = experiments.get(f"ch6.{name[2:]}").settings("full")
+        assert (s["architecture"], s["eta"], s["epochs"], s["lmbda"], s["expanded"]) == \
+            (name, eta, epochs, lmbda, expanded)
+        assert (s["mini_batch_size"], s["n_train"], s["evaluation"]) == (10, 50_000, "validation")
+        assert s.get("n_evaluation") is None  # all 10,000 validation and test images
+        assert s["repeats"] == (5 if name == "6.11" else 3)  # 6.12 votes with five 6.11 networks
+        fast = experiments.get(f"ch6.{name[2:]}").settings("fast")
+        assert fast["n_train"] < s["n_train"] and fast["epochs"] < s["epochs"]

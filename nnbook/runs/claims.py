@@ -271,7 +271,7 @@ CLAIMS: dict[str, Claim] = {c.id: c for c in [
           "Ciresan, Meier, Gambardella and Schmidhuber 2010: fully connected 2500-2000-1500-"
           "1000-500 with deformed data", 0.9965, "test", None, "cited", 0, _CH6),
     Claim("ch6.lrmd", 6, "Recent progress in image recognition",
-          "Le, Ranzato, Monga et al. 2012: ImageNet 2011 (about 22,000 categories) accuracy",
+          "Le, Ranzato, Monga et al. 2012: ImageNet 2011 (about 20,000 categories) accuracy",
           0.158, "test", None, "cited", 0, _CH6),
     Claim("ch6.lrmd_before", 6, "Recent progress in image recognition",
           "the best ImageNet 2011 accuracy before LRMD 2012", 0.093, "test", None, "cited", 0,
