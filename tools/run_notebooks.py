@@ -5,7 +5,7 @@
 Run it with the Python of a fresh environment in which only this project is installed
 (``pip install ".[baselines]" ipykernel nbclient``): the notebooks must not depend on the book's
 toolchain. Each notebook runs in an empty temporary folder with an empty run cache, so every
-result is computed again. Exits non-zero, naming the notebook and the cell, if any cell fails.
+result is computed again; the chapters run side by side, one kernel per core. Exits non-zero, naming the notebook and the cell, if any cell fails.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -22,9 +23,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 
-def run(path: Path, cache: Path) -> str | None:
+def run(path: Path) -> str | None:
     nb = nbformat.read(path, as_version=4)
-    os.environ["NNBOOK_CACHE"] = str(cache)
     with tempfile.TemporaryDirectory() as cwd:
         client = NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": cwd}})
         try:
@@ -38,24 +38,39 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site, e.g. _build/html")
     parser.add_argument("--cache", type=Path, help="run cache for the notebooks (default: a new empty folder)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="notebooks run at once, each kernel with one BLAS thread (default: every core)")
     args = parser.parse_args()
     notebooks = sorted((args.site / "_sources").rglob("*.ipynb"))
     if not notebooks:
         print(f"no downloadable notebooks under {args.site / '_sources'}", file=sys.stderr)
         return 1
+    # Kernels inherit this: one BLAS thread each, so that notebooks running side by side do not
+    # fight over the cores.
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = "1"
+    # The chapters first, longest (the last) first; pages that gather other pages' results (the
+    # reproduction report) after every chapter has finished, so that they find its runs cached.
+    chapters = sorted((p for p in notebooks if p.stem.startswith("chapter")), reverse=True)
+    others = [p for p in notebooks if p not in chapters]
     failures = 0
     with tempfile.TemporaryDirectory() as fresh:
         cache = args.cache or Path(fresh)
-        for path in notebooks:
+        os.environ["NNBOOK_CACHE"] = str(cache)
+
+        def timed(path: Path) -> tuple[Path, str | None, float]:
             start = time.perf_counter()
-            error = run(path, cache)
-            took = time.perf_counter() - start
-            name = path.relative_to(args.site)
-            if error:
-                failures += 1
-                print(f"FAILED {name} ({took:.0f} s)\n{error}", file=sys.stderr)
-            else:
-                print(f"ok     {name} ({took:.0f} s)")
+            error = run(path)
+            return path, error, time.perf_counter() - start
+
+        for group in (chapters, others):
+            with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+                for path, error, took in pool.map(timed, group):
+                    name = path.relative_to(args.site)
+                    if error:
+                        failures += 1
+                        print(f"FAILED {name} ({took:.0f} s)\n{error}", file=sys.stderr)
+                    else:
+                        print(f"ok     {name} ({took:.0f} s)")
     print(f"{len(notebooks) - failures} passed, {failures} failed")
     return 1 if failures else 0
 

@@ -300,10 +300,8 @@ def max_pooling(feature_map: Any = None) -> Figure:
             break
         colour = PALETTE[n]
         fill = 0.0 if values is not None else 0.3
-        region = _cells(ax, 0.0, top, cell, 2 * i, 2 * j, 2, colour, "region", fill=fill,
-                        linewidth=3.0)
-        unit = _cells(ax, pooled_x, top, cell, i, j, 1, colour, "unit", fill=fill,
-                      linewidth=3.0)
+        _cells(ax, 0.0, top, cell, 2 * i, 2 * j, 2, colour, "region", fill=fill, linewidth=3.0)
+        _cells(ax, pooled_x, top, cell, i, j, 1, colour, "unit", fill=fill, linewidth=3.0)
         # an arc over the grids, from the top of the region to the top of its unit
         draw.arrow(ax, ((2 * j + 1) * cell, top), (pooled_x + (j + 0.5) * cell, top),
                    color=colour, linewidth=1.6, bend=-0.22 + 0.04 * n)
