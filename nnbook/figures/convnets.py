@@ -411,10 +411,13 @@ def validation_curves(curves: Mapping[str, Any], marks: Mapping[str, Any] | None
     fig = new_figure(6.5, 3.8)
     ax = fig.add_subplot()
     colours = {}
+    styles = ("-", "--", ":")  # a new line style each time the palette comes round again
     for i, (label, values) in enumerate(series.items()):
         colours[label] = PALETTE[i % len(PALETTE)]
+        # short curves get a marker at every epoch, so that a one-epoch run still shows
         ax.plot(np.arange(1, values.size + 1), 100 * values, color=colours[label],
-                label=str(label))
+                linestyle=styles[(i // len(PALETTE)) % len(styles)],
+                marker="o" if values.size <= 10 else None, markersize=4, label=str(label))
     points = 100 * np.concatenate(list(series.values()))
     low, high = float(np.percentile(points, 5)), float(points.max())
     span = max(high - low, 0.5)
