@@ -106,6 +106,19 @@ def test_sigmoid_neuron_has_its_label_inside_and_its_bias_below():
     assert labels["bias $b$"][1] < neuron.center[1] - neuron.radius
 
 
+def test_chapter_1_sigmoid_neuron_names_its_weights_bias_and_output():
+    fig = diagrams.perceptron(weights=("$w_1$", "$w_2$", "$w_3$"), bias="$b$",
+                              label=r"$\sigma$", output=r"$\sigma(w \cdot x + b)$")
+    (neuron,) = parts(fig, Circle)
+    arrows = parts(fig, FancyArrowPatch)
+    assert len(arrows) == 3 + 1
+    labels = {t.get_text(): np.array(t.get_position()) for t in fig.axes[0].texts}
+    assert {"$x_1$", "$x_2$", "$x_3$", "$w_1$", "$w_2$", "$w_3$", "bias $b$"} <= set(labels)
+    # each weight sits on its own input's arrow, top to bottom, and the output to the right
+    assert labels["$w_1$"][1] > labels["$w_2$"][1] > labels["$w_3$"][1]
+    assert labels[r"$\sigma(w \cdot x + b)$"][0] > neuron.center[0] + neuron.radius
+
+
 def test_perceptron_rejects_a_weight_count_that_does_not_match_the_inputs():
     with pytest.raises(ValueError, match=r"weights must give one weight per input \(3\)"):
         diagrams.perceptron(weights=(1, 2))
@@ -128,6 +141,19 @@ def test_network_elides_big_layers_and_says_how_big_they_are():
     assert connections(fig) == 8 * 8 + 8 * 8
     assert texts(fig).count(r"$\vdots$") == 3
     assert {"784 neurons", "15 neurons", "10 neurons"} <= set(texts(fig))
+
+
+def test_network_draws_chapter_1s_four_bit_output_layer_after_the_ten_digits():
+    fig = diagrams.network([784, 15, 10, 4], max_shown=[8, 8, 10, 4],
+                           output_labels=["bit 3", "bit 2", "bit 1", "bit 0"],
+                           layer_titles=["input layer", "hidden layer", "digits", "bits"])
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == [8, 8, 10, 4]
+    assert connections(fig) == 8 * 8 + 8 * 10 + 10 * 4  # every digit neuron feeds every bit
+    labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
+    for bit, neuron in zip(["bit 3", "bit 2", "bit 1", "bit 0"], columns[-1]):
+        assert labels[bit][1] == pytest.approx(neuron.center[1])  # beside its own neuron
+        assert labels[bit][0] > neuron.center[0]
 
 
 def test_network_takes_one_max_shown_per_layer_for_the_books_digit_network():
@@ -220,6 +246,29 @@ def test_half_adder_of_perceptrons_has_bias_3_and_weight_minus_2_per_input():
     assert r"sum: $x_1 \oplus x_2$" in labels and r"carry bit: $x_1 x_2$" in labels
 
 
+def test_half_adder_can_draw_its_inputs_as_input_perceptrons_with_no_inputs():
+    fig = diagrams.half_adder(perceptrons=True, input_layer=True)
+    circles = parts(fig, Circle)
+    assert len(circles) == 5 + 2  # five perceptrons, two input perceptrons (and no dots)
+    assert all(c.radius == pytest.approx(0.27) for c in circles)
+    inputs = [c for c in circles if c.get_facecolor() != to_rgba("white")]
+    assert len(inputs) == 2
+    labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
+    for name, circle in zip(("$x_1$", "$x_2$"), sorted(inputs, key=lambda c: -c.center[1])):
+        assert labels[name] == pytest.approx(circle.center)  # named by the value it emits
+    arrows = [ends(a) for a in parts(fig, FancyArrowPatch)]
+    assert len(arrows) == 9 + 2
+    for circle in inputs:
+        assert not any(on_rim(head, circle) for _, head in arrows)  # nothing goes in
+    # x1 feeds two perceptrons and x2 two more, each arrow leaving the input's rim
+    assert sum(on_rim(tail, c) for tail, _ in arrows for c in inputs) == 4
+
+
+def test_half_adder_draws_input_perceptrons_only_among_perceptrons():
+    with pytest.raises(ValueError, match="input_layer=True .* needs perceptrons=True"):
+        diagrams.half_adder(input_layer=True)
+
+
 # --- face detector ---------------------------------------------------------------------------
 
 def flat(strings: list[str]) -> set[str]:
@@ -262,6 +311,12 @@ CHAPTER_2 = {
     "weight_paths path": lambda: backprop.weight_paths(path=[2, 0]),
     "weight_paths wide": lambda: backprop.weight_paths((2, 8, 3, 5, 4, 1), layer=1, j=7, k=0,
                                                        path=[0, 4, 3, 0]),
+    "cost_of_outputs": backprop.cost_of_outputs,
+    "cost_of_outputs (2, 8)": lambda: backprop.cost_of_outputs((2, 8)),
+    **{f"weight_change {stage}": (lambda stage=stage: backprop.weight_change(
+        stage=stage, q=0 if stage == "one neuron" else None)) for stage in backprop.STAGES},
+    "weight_change wide": lambda: backprop.weight_change((2, 8, 3, 5, 4, 1), layer=1, j=7, k=0,
+                                                         stage="next layer"),
     # chapter 3's, which keep the same style
     "network dropped": lambda: diagrams.network([6, 6, 6, 2], dropped=[(1, 1), (2, 0)],
                                                 layer_titles=("in", "h1", "h2", "out")),
@@ -535,6 +590,83 @@ def test_weight_paths_with_a_path_colours_only_it_and_labels_its_activations(
 def test_weight_paths_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         backprop.weight_paths(**kwargs)
+
+
+@pytest.mark.parametrize("sizes", [(3, 4, 3), (2, 5, 1), (3, 8)])
+def test_cost_of_outputs_feeds_each_output_activation_and_a_fixed_target_into_c(sizes):
+    fig = backprop.cost_of_outputs(sizes)
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == list(sizes)
+    assert connections(fig) == sum(a * b for a, b in zip(sizes, sizes[1:]))  # all faint
+    assert coloured_segments(fig, backprop.FAINT) and not coloured_segments(fig, PALETTE[0])
+    (cost,) = parts(fig, FancyBboxPatch)
+    box = cost.get_bbox()
+    blue = [ends(a) for a in parts(fig, FancyArrowPatch) if a.get_edgecolor() == BLUE]
+    assert len(blue) == sizes[-1]
+    for (tail, head), neuron in zip(sorted(blue, key=lambda e: -e[0][1]), columns[-1]):
+        assert on_rim(tail, neuron) and head[0] == pytest.approx(box.x0)  # output -> C
+    (grey,) = [ends(a) for a in parts(fig, FancyArrowPatch) if a.get_edgecolor() != BLUE]
+    assert grey[1][1] == pytest.approx(box.y1)  # y comes in from above
+    labels = texts(fig)
+    assert [label for label in labels if label.startswith("$a^L_")] == [
+        f"$a^L_{{{j}}}$" for j in range(1, sizes[-1] + 1)]
+    assert {"$y$ (fixed)", "$C = C(a^L)$", "$C$", "layer $L$"} <= set(labels)
+
+
+def test_cost_of_outputs_rejects_sizes_it_cannot_draw():
+    with pytest.raises(ValueError, match="at most 8 neurons per layer"):
+        backprop.cost_of_outputs((3, 9))
+    with pytest.raises(ValueError, match="sizes must list at least two"):
+        backprop.cost_of_outputs((3,))
+
+
+@pytest.mark.parametrize("sizes, layer, j, k", [((3, 4, 4, 3, 2), 2, 1, 1),
+                                                ((2, 8, 3, 5, 4, 1), 1, 7, 0)])
+@pytest.mark.parametrize("stage", backprop.STAGES)
+def test_weight_change_follows_the_change_one_stage_at_a_time(sizes, layer, j, k, stage):
+    q = 2 if stage == "one neuron" else None
+    fig = backprop.weight_change(sizes, layer, j, k, stage=stage, q=q)
+    columns = neuron_columns(fig)
+    assert [len(column) for column in columns] == list(sizes)
+    (thick,) = thick_lines(fig)
+    np.testing.assert_allclose(thick, [columns[layer - 1][k].center, columns[layer][j].center])
+    blue, faint = coloured_segments(fig, PALETTE[0]), coloured_segments(fig, backprop.FAINT)
+    assert len(blue) + len(faint) + 1 == sum(a * b for a, b in zip(sizes, sizes[1:]))
+    reached = {"weight": [], "activation": [], "next layer": list(range(sizes[layer + 1])),
+               "one neuron": [q]}[stage]
+    assert as_keys(blue) == as_keys([np.array([columns[layer][j].center,
+                                               columns[layer + 1][p].center]) for p in reached])
+    shaded = {(i, p) for i, column in enumerate(columns) for p, c in enumerate(column)
+              if c.get_facecolor() != to_rgba("white")}
+    assert shaded == ({(layer, j)} if stage != "weight" else set()) | {(layer + 1, p)
+                                                                        for p in reached}
+    # nothing has reached the cost yet: its arrows are all faint
+    assert not [a for a in parts(fig, FancyArrowPatch) if a.get_edgecolor() == BLUE]
+    changes = [t for t in fig.axes[0].texts if t.get_text().startswith(r"$\Delta a")]
+    expected = {"weight": [], "activation": [r"$\Delta a^{l}_j$"],
+                "next layer": [r"$\Delta a^{l}_j$", r"$\Delta a^{l+1}$"],
+                "one neuron": [r"$\Delta a^{l}_j$", r"$\Delta a^{l+1}_q$"]}[stage]
+    assert [t.get_text() for t in changes] == expected
+    lines = blue + thick_lines(fig)
+    for label in changes:  # clear of the changed weight and of the coloured connections
+        assert not any(crosses(line, extent(fig, label)) for line in lines), label.get_text()
+    assert {r"$\Delta w^l_{jk}$", "layer $l$", "layer $L$"} <= set(texts(fig))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"stage": "cost"}, r"stage must be one of 'weight', 'activation', 'next layer', "
+                        r"'one neuron'; got 'cost'"),
+    ({"stage": "next layer", "layer": 4}, r"layer must be below the output layer \(4\)"),
+    ({"stage": "one neuron"}, "q must name the neuron of layer 3"),
+    ({"stage": "one neuron", "q": 3}, r"q must be an integer from 0 to 2 \(a neuron of layer 3\)"),
+    ({"stage": "activation", "q": 0}, "q is used only with stage 'one neuron'"),
+    ({"layer": 0}, "layer must be an integer from 1 to 4"),
+    ({"j": 4}, r"j must be an integer from 0 to 3 \(a neuron of layer 2\); got 4"),
+    ({"sizes": (3, 4, 4, 3, 9)}, "at most 8 neurons per layer"),
+])
+def test_weight_change_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        backprop.weight_change(**kwargs)
 
 
 # --- chapter 3: dropout, and gradient descent in a valley --------------------------------------

@@ -24,8 +24,8 @@ from nnbook.figures import primitives as draw
 from nnbook.figures.primitives import Places, Point
 from nnbook.figures.style import GREY, PALETTE, check_sizes, house_style
 
-__all__ = ["weight_notation", "bias_activation_notation", "demon", "backward_errors",
-           "slow_learning", "weight_paths"]
+__all__ = ["weight_notation", "bias_activation_notation", "cost_of_outputs", "demon",
+           "backward_errors", "slow_learning", "weight_paths", "weight_change", "STAGES"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,6 +143,41 @@ def bias_activation_notation() -> Figure:
             (activation, "$a^3_1$", (activation[0] + 0.8, activation[1] + 0.55), PALETTE[0])]:
         draw.write(ax, at, label, color=color, fontsize=14)
         draw.arrow(ax, draw.rim(at, centre, 0.22), draw.rim(centre, at, _R), color=color)
+    return draw.fit(fig, ax)
+
+
+@house_style
+def cost_of_outputs(sizes: Sequence[int] = (3, 4, 3)) -> Figure:
+    """The cost of one example as a function of the network's outputs $a^L$ alone.
+
+    Serves chapter 2's second assumption about the cost (the book's ``tikz18``): each output
+    neuron's activation $a^L_j$ (numbered from 1, as in the book) runs into the cost $C$, while
+    the target $y$ comes in from above, greyed, as a fixed parameter the network cannot change.
+    The rest of the network is faint.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input first; 2 to 6 layers of at most 8 neurons.
+    """
+    sizes = check_sizes(sizes, most=_MOST, layers=_LAYERS)
+    n = len(sizes)
+    fig, ax = draw.canvas()
+    places = _small_network(ax, sizes, dy=0.85,  # room for a label above each output's arrow
+                            faces={(n - 1, j): LIGHT_BLUE for j in range(sizes[-1])})
+    draw.connect(ax, places, draw.every_edge(places), color=FAINT)
+    cost, half = (places[-1][0][0] + 1.9, 0.0), 0.25
+    draw.box(ax, cost, 2 * half, 2 * half, "$C$", fontsize=14)
+    heads = draw.fan((cost[0] - half, 0.0), sizes[-1], 0.14)
+    for (j, centre), head in zip(places[-1].items(), heads):
+        draw.arrow(ax, draw.rim(centre, head, _R), head, label=f"$a^L_{{{j + 1}}}$", at=0.4,
+                   color=PALETTE[0], label_color=PALETTE[0], linewidth=1.6, head_size=10)
+    target = (cost[0], half + 0.55)
+    draw.write(ax, (target[0], target[1] + 0.04), "$y$ (fixed)", va="bottom", color=GREY)
+    draw.arrow(ax, target, (cost[0], half), color=GREY)
+    draw.write(ax, (cost[0], -half - 0.15), "$C = C(a^L)$", va="top", color=PALETTE[0],
+               fontsize=13)
+    _titles(ax, places, [""] * (n - 1) + ["layer $L$"], above=False)
     return draw.fit(fig, ax)
 
 
@@ -297,14 +332,8 @@ def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int 
         One neuron per layer after ``layer`` (so ``len(sizes) - 1 - layer`` of them), counted
         from 0: the single path to colour.
     """
-    sizes = check_sizes(sizes, most=_MOST, layers=_LAYERS)
+    sizes, layer, j, k = _check_weight(sizes, layer, j, k)
     n = len(sizes)
-    if (isinstance(layer, bool) or not isinstance(layer, (int, np.integer))
-            or not 1 <= layer < n):
-        raise ValueError(f"layer must be an integer from 1 to {n - 1} (the layer the weight "
-                         f"feeds; layer 0 is the input); got {layer!r}")
-    j = _check_index(j, "j", sizes[layer], f"a neuron of layer {layer}")
-    k = _check_index(k, "k", sizes[layer - 1], f"a neuron of layer {layer - 1}")
     if path is not None:
         try:
             path = list(path)
@@ -336,18 +365,13 @@ def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int 
     draw.connect(ax, places, [edge for edge in draw.every_edge(places)
                               if edge not in paths and edge != changed], color=FAINT)
     draw.connect(ax, places, paths, color=PALETTE[0], linewidth=1.6, zorder=1.2)
-    # the changed weight's label goes on the side of the line farther from every neuron
-    tail, head = places[layer - 1][k], places[layer][j]
-    centres = np.array([xy for place in places for xy in place.values()])
-    offset = max((draw.beside(tail, head, below) for below in (False, True)),
-                 key=lambda off: np.min(np.hypot(*(centres - (np.add(tail, head) / 2 + off)).T)))
-    draw.thick(ax, tail, head, r"$\Delta w^l_{jk}$", offset=offset, fontsize=13)
+    _changed_weight(ax, places, layer, j, k)
     cost_x = places[-1][0][0] + 1.1
     _cost(ax, places, cost_x, colors=ends)
     draw.write(ax, (cost_x, -0.4), r"$\Delta C$", va="top", color=PALETTE[0], fontsize=13)
 
     def superscript(i: int) -> str:
-        return "L" if i == n - 1 else "l" if i == layer else f"l{i - layer:+d}"
+        return _superscript(i, n, layer)
 
     labels: list[Text] = []
     if path is not None:
@@ -357,11 +381,130 @@ def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int 
         labels = [_label_neuron(ax, places[layer + t][q],
                                 f"$a^{{{superscript(layer + t)}}}_{index}$", [ends[t], ends[t + 2]])
                   for t, (q, index) in enumerate(zip(chosen, ["j"] + _path_letters(len(path))))]
-    # the layers' titles go under everything, including labels written under a bottom neuron
+    _path_titles(ax, places, layer, labels)
+    return draw.fit(fig, ax)
+
+
+def _check_weight(sizes: Any, layer: Any, j: Any, k: Any) -> tuple[list[int], int, int, int]:
+    """The network and the changed weight of :func:`weight_paths`, checked; or a ValueError."""
+    sizes = check_sizes(sizes, most=_MOST, layers=_LAYERS)
+    n = len(sizes)
+    if (isinstance(layer, bool) or not isinstance(layer, (int, np.integer))
+            or not 1 <= layer < n):
+        raise ValueError(f"layer must be an integer from 1 to {n - 1} (the layer the weight "
+                         f"feeds; layer 0 is the input); got {layer!r}")
+    j = _check_index(j, "j", sizes[layer], f"a neuron of layer {layer}")
+    k = _check_index(k, "k", sizes[layer - 1], f"a neuron of layer {layer - 1}")
+    return sizes, int(layer), j, k
+
+
+def _superscript(i: int, n: int, layer: int) -> str:
+    """Layer i's name relative to the changed weight's layer: l, l+1, ..., L for the output."""
+    return "L" if i == n - 1 else "l" if i == layer else f"l{i - layer:+d}"
+
+
+def _changed_weight(ax: Axes, places: Places, layer: int, j: int, k: int) -> None:
+    """The changed weight, thick, labelled $\\Delta w^l_{jk}$ on its side clearer of neurons."""
+    tail, head = places[layer - 1][k], places[layer][j]
+    centres = np.array([xy for place in places for xy in place.values()])
+    offset = max((draw.beside(tail, head, below) for below in (False, True)),
+                 key=lambda off: np.min(np.hypot(*(centres - (np.add(tail, head) / 2 + off)).T)))
+    draw.thick(ax, tail, head, r"$\Delta w^l_{jk}$", offset=offset, fontsize=13)
+
+
+def _path_titles(ax: Axes, places: Places, layer: int, labels: Sequence[Text]) -> None:
+    """Titles "layer $l-1$", "layer $l$", ... "layer $L$" under everything, ``labels`` too."""
+    n = len(places)
     lowest = min(y for place in places for _, y in place.values()) - _R
     below = any(label.get_position()[1] < lowest for label in labels)
-    _titles(ax, places, [f"layer ${superscript(i)}$" if i >= layer - 1 else ""
+    _titles(ax, places, [f"layer ${_superscript(i, n, layer)}$" if i >= layer - 1 else ""
                          for i in range(n)], above=False, gap=0.5 if below else 0.15)
+
+
+STAGES = ("weight", "activation", "next layer", "one neuron")
+
+
+@house_style
+def weight_change(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int = 1,
+                  k: int = 1, stage: str = "weight", q: int | None = None) -> Figure:
+    """The first steps of a change $\\Delta w^l_{jk}$ on its way to the cost, one per stage.
+
+    Serves chapter 2's "Backpropagation: the big picture", before :func:`weight_paths` shows
+    the whole picture (the book's ``tikz22`` to ``tikz24`` and ``tikz26``). The network, the
+    changed weight and the cost are those of :func:`weight_paths`; ``stage`` says how far the
+    change has gone:
+
+    - ``"weight"``: only the weight has changed, drawn thick and labelled $\\Delta w^l_{jk}$;
+    - ``"activation"``: the neuron it feeds, j of layer l, is shaded and labelled
+      $\\Delta a^l_j$;
+    - ``"next layer"``: neuron j's connections to every neuron of layer l + 1 are coloured and
+      those neurons shaded: all their activations change, $\\Delta a^{l+1}$;
+    - ``"one neuron"``: of those, only the connection to neuron ``q`` of layer l + 1, labelled
+      $\\Delta a^{l+1}_q$.
+
+    Parameters
+    ----------
+    sizes, layer, j, k
+        As for :func:`weight_paths`. The last two stages need a layer after ``layer``.
+    stage : str
+        One of :data:`STAGES`.
+    q : int, only with ``stage="one neuron"``
+        The neuron of layer ``layer + 1``, counted from 0.
+    """
+    sizes, layer, j, k = _check_weight(sizes, layer, j, k)
+    n = len(sizes)
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {', '.join(map(repr, STAGES))}; got {stage!r}")
+    if stage in STAGES[2:] and layer == n - 1:
+        raise ValueError(f"stage {stage!r} follows the change into the layer after the "
+                         f"weight's, so layer must be below the output layer ({n - 1}); got "
+                         f"layer={layer}")
+    if stage == "one neuron":
+        if q is None:
+            raise ValueError(f"q must name the neuron of layer {layer + 1} that stage "
+                             f"'one neuron' follows; got None")
+        q = _check_index(q, "q", sizes[layer + 1], f"a neuron of layer {layer + 1}")
+    elif q is not None:
+        raise ValueError(f"q is used only with stage 'one neuron'; got q={q!r} with "
+                         f"stage={stage!r}")
+
+    faces: dict[tuple[int, int], str] = {}
+    coloured: list[draw.Edge] = []
+    if stage != "weight":
+        faces[layer, j] = LIGHT_ORANGE
+    if stage == "next layer":
+        coloured = [(layer, j, p) for p in range(sizes[layer + 1])]
+    elif stage == "one neuron":
+        coloured = [(layer, j, q)]
+    faces.update({(layer + 1, p): LIGHT_BLUE for _, _, p in coloured})
+
+    fig, ax = draw.canvas()
+    places = _small_network(ax, sizes, dy=0.85, faces=faces)  # as weight_paths with a path
+    changed = (layer - 1, k, j)
+    draw.connect(ax, places, [edge for edge in draw.every_edge(places)
+                              if edge not in coloured and edge != changed], color=FAINT)
+    draw.connect(ax, places, coloured, color=PALETTE[0], linewidth=1.6, zorder=1.2)
+    _changed_weight(ax, places, layer, j, k)
+    _cost(ax, places, places[-1][0][0] + 1.1)
+
+    labels: list[Text] = []
+    if stage != "weight":
+        # clear of the changed weight and of the coloured connections out of neuron j
+        avoid = [places[layer - 1][k]] + [places[layer + 1][p] for _, _, p in coloured]
+        labels.append(_label_neuron(ax, places[layer][j],
+                                    f"$\\Delta a^{{{_superscript(layer, n, layer)}}}_j$",
+                                    avoid, color=PALETTE[1]))
+    if stage == "next layer":
+        x, top = places[layer + 1][0]
+        labels.append(draw.write(ax, (x, top + _R + 0.06),
+                                 f"$\\Delta a^{{{_superscript(layer + 1, n, layer)}}}$",
+                                 va="bottom", color=PALETTE[0], fontsize=13,
+                                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3}))
+    if stage == "one neuron":
+        labels.append(_label_neuron(ax, places[layer + 1][q],
+                                    f"$\\Delta a^{{{_superscript(layer + 1, n, layer)}}}_q$",
+                                    [places[layer][j]]))
+    _path_titles(ax, places, layer, labels)
     return draw.fit(fig, ax)
 
 
@@ -372,7 +515,7 @@ _LABEL_SPOTS = [((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
 
 
 def _label_neuron(ax: Axes, centre: Point, label: str, avoid: Sequence[Point],
-                  size: Point = (0.45, 0.32)) -> Text:
+                  size: Point = (0.45, 0.32), color: str = PALETTE[0]) -> Text:
     """Write ``label`` just outside a neuron, on a side clear of the lines toward ``avoid``.
 
     Tries above, below, then the four diagonals; a spot is clear when no line from the centre
@@ -394,5 +537,5 @@ def _label_neuron(ax: Axes, centre: Point, label: str, avoid: Sequence[Point],
         (dx, dy), ha, va = _LABEL_SPOTS[0]
         anchor = np.asarray(centre) + np.array([0.0, _R + 0.04])
     return draw.write(ax, (float(anchor[0]), float(anchor[1])), label, ha=ha, va=va,
-                      color=PALETTE[0], fontsize=13,
+                      color=color, fontsize=13,
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})

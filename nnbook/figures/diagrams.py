@@ -267,7 +267,7 @@ def _dot(ax: Axes, xy: Point) -> None:
 
 
 @house_style
-def half_adder(perceptrons: bool = False) -> Figure:
+def half_adder(perceptrons: bool = False, input_layer: bool = False) -> Figure:
     """The circuit that adds two bits x1 and x2, built only from NAND gates.
 
     Serves chapter 1's argument that perceptrons can compute anything: NAND is universal, and a
@@ -275,11 +275,22 @@ def half_adder(perceptrons: bool = False) -> Figure:
     five gates are drawn as NAND symbols; with ``perceptrons=True`` each is a perceptron with
     bias 3 and weight -2 on each input (the carry gate's two inputs from the same gate are one
     arrow of weight -4). The circuit is the netlist ``_ADDER``, which the tests evaluate.
+
+    With ``input_layer=True`` (perceptrons only) the inputs are drawn as an input layer of
+    "input perceptrons": grey circles with no arrows in, each named by the value it emits. The
+    inputs are otherwise dots at the ends of their wires.
     """
+    if input_layer and not perceptrons:
+        raise ValueError("input_layer=True draws the inputs as perceptrons, so it needs "
+                         "perceptrons=True; got perceptrons=False")
     fig, ax = draw.canvas()
-    # where each signal leaves its source: the inputs' dots, or a gate's output
+    radius = 0.27  # the perceptrons'
+    # where each signal leaves its source: the inputs' dots (or input perceptrons), or a gate
     for name in ("x1", "x2"):
         x, y = _ADDER_PLACES[name]
+        if input_layer:
+            draw.neuron(ax, (x, y), f"${name[0]}_{name[1]}$", radius=radius, face="#f2f2f2")
+            continue
         draw.write(ax, (x - 0.1, y), f"${name[0]}_{name[1]}$", ha="right")
         _dot(ax, (x, y))
     end_x = max(x for x, _ in _ADDER_PLACES.values()) + 0.9
@@ -309,14 +320,13 @@ def half_adder(perceptrons: bool = False) -> Figure:
             draw.write(ax, (end_x + 0.1, start[1]), text, ha="left")
         return draw.fit(fig, ax)
 
-    radius = 0.27
     for gate in _ADDER:
         draw.neuron(ax, _ADDER_PLACES[gate], draw.as_label(3), radius=radius)
     for gate, sources in _ADDER.items():
         centre = _ADDER_PLACES[gate]
         for source, count in Counter(sources).items():
             start = _ADDER_PLACES[source]
-            if source in _ADDER:
+            if source in _ADDER or input_layer:
                 start = draw.rim(start, centre, radius)
             at = 0.75 if gate == "carry" else 0.5  # the carry's label clears x2's arrow
             draw.arrow(ax, start, draw.rim(centre, start, radius),
