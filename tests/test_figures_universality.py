@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.text import Text
 from scipy.special import expit
 
@@ -29,6 +30,7 @@ def every_figure() -> list[Figure]:
         up.failure_window(X, expit(50 * (X - 0.4)), (0.35, 0.45)),
         up.shifted_bumps(X, F, [F / 2, F / 2]),
         up.tower_network(3),
+        up.two_towers_network(),
     ]
 
 
@@ -120,6 +122,37 @@ def test_tower_network_writes_the_output_bias_for_m_inputs():
         texts = [t.get_text() for t in up.tower_network(m).findobj(Text)]
         assert bias in texts
         assert sum(t in ("$+h$", "$-h$") for t in texts) == 2 * m
+
+
+@pytest.mark.parametrize("towers", [1, 2, 3])
+def test_two_towers_network_draws_one_boxed_tower_network_per_tower_into_one_output(towers):
+    fig = up.two_towers_network(towers)
+    (ax,) = fig.axes
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    assert len(circles) == 5 * towers + 1  # four steps and a tower neuron each, one output
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == towers
+    for box in boxes:  # each box holds its four steps and its tower neuron, nothing else
+        inside = [c for c in circles if box.get_bbox().contains(*c.center)]
+        assert len(inside) == 5
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("$-3h/2$") == towers
+    assert texts.count("$+h$") == texts.count("$-h$") == 2 * towers
+    for step in ("$s_1$", "$s_2$", "$t_1$", "$t_2$"):
+        assert texts.count(step) == towers
+    assert [t for t in texts if t.startswith("$w_")] == [f"$w_{i}$" for i in
+                                                         range(1, towers + 1)]
+    assert [t for t in texts if t.startswith("tower")] == [f"tower {i}" for i in
+                                                           range(1, towers + 1)]
+    # per tower: 4 input arrows, 4 into the tower neuron, 1 to the output; then the output's
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert len(arrows) == 9 * towers + 1
+
+
+@pytest.mark.parametrize("towers", [0, 4, 2.0, True])
+def test_two_towers_network_rejects_a_bad_number_of_towers(towers):
+    with pytest.raises(ValueError, match="towers must be an integer from 1 to 3"):
+        up.two_towers_network(towers)
 
 
 @pytest.mark.parametrize("call, message", [

@@ -2,12 +2,13 @@
 
 The mathematics lives in :mod:`nnbook.studies.universality`; the functions here only draw what a page
 computed with it (curves on [0, 1], surfaces over the unit square, tables of errors), plus the
-two network diagrams of the chapter that :mod:`nnbook.figures.diagrams` does not already draw.
+network diagrams of the chapter that :mod:`nnbook.figures.diagrams` does not already draw (the
+tower network in m dimensions, and two tower networks whose towers are weighted and added).
 
 Every function returns a new :class:`matplotlib.figure.Figure`, built without pyplot, in the
 house style of :mod:`nnbook.figures.style`: an opaque white background with dark text (so a figure
 reads the same in the site's light and dark themes), the colour-blind-safe palette and fonts of
-at least 10 pt; the tower network is drawn with :mod:`nnbook.figures.primitives`. Arguments
+at least 10 pt; the tower networks are drawn with :mod:`nnbook.figures.primitives`. Arguments
 are checked, and a bad one raises a ValueError that names it.
 """
 
@@ -20,6 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from nnbook.figures import primitives as draw
@@ -34,6 +36,8 @@ __all__ = [
     "failure_window",
     "shifted_bumps",
     "tower_network",
+    "two_towers_network",
+    "TOWERS_MOST",
 ]
 
 # Surfaces are shaded from white to the first colour of the palette: low values pale, high
@@ -405,4 +409,72 @@ def tower_network(m: int = 3) -> Figure:
     draw.arrow(ax, (output_x + 0.42, 0.0), (output_x + 1.1, 0.0))
     draw.write(ax, (output_x + 1.18, 0.0), "output", ha="left")
     draw.write(ax, (hidden_x, top + radius + 0.12), "steps", va="bottom", color=GREY)
+    return draw.fit(fig, ax)
+
+
+# --------------------------------------------------------------------------------------------
+# Two towers, weighted and added
+# --------------------------------------------------------------------------------------------
+
+TOWERS_MOST = 3  # sub-networks that fit the page
+
+
+@house_style
+def two_towers_network(towers: int = 2) -> Figure:
+    """Sub-networks that each compute a tower over x and y, their towers weighted and added.
+
+    Serves "Many input variables", where two tower networks are set side by side (the
+    original's ``#the_two_towers``). Each sub-network, in its own box, has four hidden
+    neurons, steps in x at $s_1$ and $s_2$ and in y at $t_1$ and $t_2$ (each box with its own
+    step points), feeding its tower neuron with weights +h, -h, +h, -h; the tower neuron's bias
+    -3h/2 is written inside it. The tower neurons form a second hidden layer, and the output
+    neuron receives tower i weighted by $w_i$. Both inputs feed every box; connections of zero
+    weight (x to a step in y, and y to a step in x) are left out.
+
+    Parameters
+    ----------
+    towers : int
+        The number of sub-networks, from 1 to :data:`TOWERS_MOST` (the chapter draws 2).
+    """
+    if (isinstance(towers, bool) or not isinstance(towers, (int, np.integer))
+            or not 1 <= towers <= TOWERS_MOST):
+        raise ValueError(f"towers must be an integer from 1 to {TOWERS_MOST} (the number of "
+                         f"tower sub-networks to draw); got {towers!r}")
+    towers = int(towers)
+    fig, ax = draw.canvas()
+    radius, gap, box_gap = 0.25, 0.62, 0.6  # hidden neurons: radius, spacing; between boxes
+    hidden_x, tower_x, output_x = 1.7, 3.4, 5.1
+    height = 3 * gap + 2 * radius + 0.3  # of a box around four hidden neurons
+    top = ((towers - 1) * (height + box_gap)) / 2  # the first box's centre
+    inputs = {"x": (0.0, 0.45), "y": (0.0, -0.45)}
+    for name, (x, y) in inputs.items():
+        draw.write(ax, (x, y), f"${name}$", ha="right")
+    output = (output_x, 0.0)
+    draw.neuron(ax, output, radius=0.3)
+    for i in range(towers):
+        centre_y = top - i * (height + box_gap)
+        box_left, box_right = hidden_x - radius - 0.25, tower_x + 0.4 + 0.2
+        ax.add_patch(FancyBboxPatch((box_left, centre_y - height / 2), box_right - box_left,
+                                    height, boxstyle="round,pad=0,rounding_size=0.1",
+                                    facecolor="white", edgecolor=PALETTE[0], linewidth=1.0,
+                                    zorder=0.5))
+        draw.write(ax, (box_left + 0.05, centre_y + height / 2 + 0.04), f"tower {i + 1}",
+                   ha="left", va="bottom", fontsize=10, color=PALETTE[0])
+        tower = (tower_x, centre_y)
+        draw.neuron(ax, tower, "$-3h/2$", radius=0.4)
+        rows = [centre_y + (1.5 - r) * gap for r in range(4)]
+        for r, (y, step, sign) in enumerate(zip(rows, ("$s_1$", "$s_2$", "$t_1$", "$t_2$"),
+                                                ("$+h$", "$-h$", "$+h$", "$-h$"))):
+            point = (hidden_x, y)
+            draw.neuron(ax, point, step, radius=radius)
+            source = inputs["x" if r < 2 else "y"]
+            tail = (source[0] + 0.08, source[1])
+            draw.arrow(ax, tail, draw.rim(point, tail, radius), head_size=10)
+            draw.arrow(ax, draw.rim(point, tower, radius), draw.rim(tower, point, 0.4),
+                       label=sign, at=0.35, head_size=10)
+        draw.arrow(ax, draw.rim(tower, output, 0.4), draw.rim(output, tower, 0.3),
+                   label=f"$w_{i + 1}$", at=0.45, color=PALETTE[1], label_color=PALETTE[1],
+                   linewidth=1.6)
+    draw.arrow(ax, (output_x + 0.3, 0.0), (output_x + 0.9, 0.0))
+    draw.write(ax, (output_x + 0.98, 0.0), "output", ha="left")
     return draw.fit(fig, ax)
