@@ -1,7 +1,7 @@
 """Chapter 2's diagrams of backpropagation: how weights, biases and activations are named, the
-demon that changes one weighted input, the errors delta computed backwards from the cost, why a
-weight out of a quiet neuron learns slowly, and the paths along which a change in one weight
-reaches the cost.
+cost as a function of the outputs, the demon that changes one weighted input, the errors delta
+computed backwards from the cost, why a weight out of a quiet neuron learns slowly, and the
+stages and paths along which a change in one weight reaches the cost.
 
 Small networks are drawn in full (at most 8 neurons per layer and 6 layers), with
 :mod:`nnbook.figures.primitives`, in the house style of :mod:`nnbook.figures.style`. Layers are
@@ -312,7 +312,7 @@ def weight_paths(sizes: Sequence[int] = (3, 4, 4, 3, 2), layer: int = 2, j: int 
     """The big picture: a change $\\Delta w^l_{jk}$ in one weight reaches the cost along paths.
 
     Serves chapter 2's closing section, "Backpropagation: the big picture" (the book's
-    ``tikz22`` to ``tikz27``). The weight from neuron k of layer ``layer - 1`` to neuron j of
+    ``tikz25`` and ``tikz27``; :func:`weight_change` draws the stages before). The weight from neuron k of layer ``layer - 1`` to neuron j of
     ``layer`` is drawn thick. Without ``path``, every connection on a path from neuron j to the
     output is coloured: the change in $a^l_j$ moves every activation downstream, and with them
     $C$. With ``path``, only that one path is coloured and its activations are labelled
