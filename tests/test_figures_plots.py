@@ -792,6 +792,14 @@ def test_curves_with_several_series_name_the_originals_once_and_keep_the_legend_
         *costs, f"dashed: {training.ORIGINAL_LABEL}"]
 
 
+def test_curves_with_two_series_and_the_originals_put_the_legend_under_the_axes():
+    fig = training.curves({"with L2": [0.84, 0.85], "without": [0.82, 0.83]}, percent=True,
+                          original={"with L2": [0.83, 0.86], "without": [0.81, 0.82]})
+    assert fig.axes[0].get_legend() is None  # three entries, yet not over the curves
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "with L2", "without", f"dashed: {training.ORIGINAL_LABEL}"]
+
+
 def test_curves_takes_the_originals_recorded_results_as_the_reader_returns_them():
     from nnbook.runs import original
 

@@ -51,13 +51,14 @@ def _original_handle() -> Line2D:
                   **{k: v for k, v in _ORIGINAL_STYLE.items() if k != "zorder"})
 
 
-def _legend(fig: Figure, ax: Axes, extra: list[Any] | None = None) -> None:
-    """The legend: in the axes where it is short, under them (off the curves) from 4 entries."""
+def _legend(fig: Figure, ax: Axes, extra: list[Any] | None = None, under: bool = False) -> None:
+    """The legend: in the axes where it is short; under them, off the curves, from 4 entries
+    (or if ``under``, as for curves drawn beside the original's, which fill the axes)."""
     handles, labels = ax.get_legend_handles_labels()
     for handle in extra or []:
         handles.append(handle)
         labels.append(handle.get_label())
-    if len(handles) >= 4:
+    if under or len(handles) >= 4:
         fig.legend(handles, labels, loc="outside lower center", ncols=2)
     else:
         ax.legend(handles, labels, loc="best")
@@ -352,7 +353,8 @@ def curves(series: Mapping[str, Any], *, start: int = 1, xlabel: str = "epoch",
         ax.set_ylabel(str(next(iter(series))))
     else:
         ax.set_ylabel(ylabel)
-        _legend(fig, ax, [_original_handle()] if original and len(series) > 1 else None)
+        several = bool(original) and len(series) > 1
+        _legend(fig, ax, [_original_handle()] if several else None, under=several)
     if title:
         ax.set_title(title)
     light_grid(ax)
