@@ -65,6 +65,11 @@ def every_figure() -> list[Figure]:
         digits.digit_rotation(pictures[0]),
         functions.sigma_prime(),
         vanishing.neuron_gradients([[0.1, -0.2], [0.3, 0.4, -0.5]]),
+        vanishing.neuron_gradients([[0.1, -0.2], [0.3]], original=[[0.2], [-0.1, 0.4]]),
+        training.curves({"a": [0.5, 0.6], "b": [0.4, 0.7]}, percent=True,
+                        original={"a": [0.55, 0.6, 0.65], "b": [0.3, 0.6, 0.7]}),
+        training.accuracy_vs_size({"net": [(100, 0.7), (1000, 0.9)]},
+                                  original={"net": [(100, 0.69), (1000, 0.89)]}),
         vanishing.interval_width([0.0, 4.0, 8.0], [0.0, 0.0, 0.44], best=(6.9, 0.45)),
     ]
 
@@ -746,3 +751,155 @@ def test_interval_width_without_best_draws_only_the_curve_and_no_legend():
 def test_interval_width_rejects_bad_arguments(ws, widths, best, message):
     with pytest.raises(ValueError, match=message):
         vanishing.interval_width(ws, widths, best=best)
+
+
+# --- the original's recorded curves beside ours --------------------------------------------------
+
+def test_curves_draws_the_originals_whole_curve_dashed_in_the_colour_of_ours():
+    ours = [0.82, 0.83]  # a shorter run than the original's
+    theirs = [0.80, 0.81, 0.815, 0.82, 0.822]
+    fig = training.curves({"test accuracy": ours}, start=3, percent=True, ylabel="accuracy",
+                          original={"test accuracy": theirs})
+    (ax,) = fig.axes
+    solid, dashed = ax.get_lines()
+    np.testing.assert_array_equal(solid.get_xdata(), [3, 4])
+    np.testing.assert_array_equal(dashed.get_xdata(), [3, 4, 5, 6, 7])  # from start, in full
+    np.testing.assert_allclose(dashed.get_ydata(), [80.0, 81.0, 81.5, 82.0, 82.2])
+    assert solid.get_linestyle() == "-" and dashed.get_linestyle() == "--"
+    assert dashed.get_linewidth() < solid.get_linewidth()
+    assert to_rgba(dashed.get_color()) == to_rgba(solid.get_color())
+    assert ax.get_xlim() == (3, 7)  # the axis covers the original's longer run
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "test accuracy", training.ORIGINAL_LABEL]
+
+
+def test_curves_with_several_series_name_the_originals_once_and_keep_the_legend_off_the_axes():
+    costs = {"eta = 0.025": [0.9, 0.7, 0.6], "eta = 0.25": [0.6, 0.5, 0.45],
+             "eta = 2.5": [1.3, 1.1, 1.2]}
+    recorded = {"eta = 0.025": [0.8, 0.6, 0.5, 0.45], "eta = 2.5": [0.9, 0.8, 0.85, 0.8]}
+    fig = training.curves(costs, ylabel="cost", original=recorded, original_start=0)
+    (ax,) = fig.axes
+    lines = ax.get_lines()
+    assert len(lines) == 5  # three of ours, two of the original's
+    dashed = [line for line in lines if line.get_linestyle() == "--"]
+    np.testing.assert_array_equal(dashed[0].get_xdata(), [0, 1, 2, 3])  # original_start
+    np.testing.assert_array_equal(dashed[1].get_ydata(), recorded["eta = 2.5"])
+    assert to_rgba(dashed[1].get_color()) == to_rgba(style.PALETTE[2])  # eta = 2.5's colour
+    assert ax.get_xlim()[0] == 0
+    # four entries: under the axes, not over a curve
+    assert ax.get_legend() is None
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        *costs, f"dashed: {training.ORIGINAL_LABEL}"]
+
+
+def test_curves_with_two_series_and_the_originals_put_the_legend_under_the_axes():
+    fig = training.curves({"with L2": [0.84, 0.85], "without": [0.82, 0.83]}, percent=True,
+                          original={"with L2": [0.83, 0.86], "without": [0.81, 0.82]})
+    assert fig.axes[0].get_legend() is None  # three entries, yet not over the curves
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "with L2", "without", f"dashed: {training.ORIGINAL_LABEL}"]
+
+
+def test_curves_takes_the_originals_recorded_results_as_the_reader_returns_them():
+    from nnbook.runs import original
+
+    norms = original.norms_during_training(3)
+    ours = {f"hidden layer {j + 1}": norms[:100, j] * 1.1 for j in range(3)}
+    fig = training.curves(ours, start=0, logy=True, xlabel="step",
+                          original={f"hidden layer {j + 1}": norms[:, j] for j in range(3)})
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert [line.get_xdata()[-1] for line in dashed] == [499, 499, 499]
+    overfit = original.overfitting(1_000)
+    fig = training.curves({"test accuracy": overfit.evaluation_accuracy[:10]}, percent=True,
+                          original={"test accuracy": overfit.evaluation_accuracy})
+    assert fig.axes[0].get_xlim() == (1, 400)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"original": {"training cost": [0.5]}}, r"original must use the labels of series.*"
+                                              r"'training cost'"),
+    ({"original": {}}, "original must be a non-empty mapping"),
+    ({"original": [0.5, 0.6]}, "original must be a non-empty mapping"),
+    ({"original": {"a": []}}, r"original\['a'\] must be a non-empty list"),
+    ({"original": {"a": [[0.5, 0.6]]}}, r"original\['a'\] must be a non-empty list"),
+    ({"original": {"a": [0.5, 82.0]}, "percent": True}, r"original\['a'\] values must be a"),
+    ({"original": {"a": [0.5, 0.0]}, "logy": True}, r"original\['a'\] must be positive"),
+    ({"original": {"a": [0.5]}, "original_start": 0.5}, "original_start must be an integer"),
+])
+def test_curves_refuses_original_curves_it_cannot_draw_beside_ours(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        training.curves({"a": [0.5, 0.6]}, **kwargs)
+
+
+def test_accuracy_vs_size_draws_the_originals_sweep_dashed_with_hollow_dots():
+    net = [(100, 0.67), (1000, 0.87), (50000, 0.95)]
+    recorded = [(100, 0.69), (1000, 0.89), (50000, 0.96)]
+    fig = training.accuracy_vs_size({"network": net}, logx=True,
+                                    original={"network": recorded})
+    (ax,) = fig.axes
+    ours, theirs = ax.get_lines()
+    np.testing.assert_allclose(theirs.get_ydata(), [69.0, 89.0, 96.0])
+    assert theirs.get_linestyle() == "--" and ours.get_linestyle() == "-"
+    assert to_rgba(theirs.get_markerfacecolor()) == to_rgba("white")
+    assert to_rgba(theirs.get_color()) == to_rgba(ours.get_color())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "network", f"network, {training.ORIGINAL_LABEL}"]
+    with pytest.raises(ValueError, match="original must use the labels of series"):
+        training.accuracy_vs_size({"network": net}, original={"SVM": recorded})
+    with pytest.raises(ValueError, match=r"original\['network'\] accuracies must be a fraction"):
+        training.accuracy_vs_size({"network": net}, original={"network": [(100, 69.0)]})
+
+
+def test_neuron_gradients_draws_the_originals_bars_hollow_beside_ours():
+    ours = [[0.001, -0.002, 0.003], [0.02, -0.01, 0.03]]
+    theirs = [[0.004, 0.001, -0.002, 0.003, 0.0, 0.001], [0.05, -0.02, 0.04, 0.01, 0.02, 0.03]]
+    fig = vanishing.neuron_gradients(ours, original=theirs)
+    (ax,) = fig.axes
+    filled = [bar for bar in ax.patches if to_rgba(bar.get_facecolor()) != to_rgba("white")]
+    hollow = [bar for bar in ax.patches if to_rgba(bar.get_facecolor()) == to_rgba("white")]
+    assert [bar.get_height() for bar in filled] == pytest.approx(sum(ours, []))
+    assert [bar.get_height() for bar in hollow] == pytest.approx(sum(theirs, []))
+    for l in range(2):
+        mine, recorded = filled[3 * l:3 * l + 3], hollow[6 * l:6 * l + 6]
+        # the layer's colour as an outline; ours left of the layer's tick, the original's right
+        assert {to_rgba(bar.get_edgecolor()) for bar in recorded} == {to_rgba(style.PALETTE[l])}
+        assert max(bar.get_x() + bar.get_width() for bar in mine) < l
+        assert min(bar.get_x() for bar in recorded) > l
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["ours", "original (2014)"]
+    with pytest.raises(ValueError, match=r"original must have one list of gradients per hidden "
+                                         r"layer of neurons \(2\); got 1"):
+        vanishing.neuron_gradients(ours, original=theirs[:1])
+    with pytest.raises(ValueError, match=r"original\[1\] must hold finite numbers"):
+        vanishing.neuron_gradients(ours, original=[[0.1], [np.inf]])
+
+
+def test_neuron_errors_marks_errors_below_the_axis_floor_on_the_floor():
+    before = [[0.1, 1e-15, 0.0], [0.2, 0.3]]
+    after = [[1e-3, 1e-4, 1e-20], [0.01, 1e-5]]
+    fig = vanishing.neuron_errors(before, after)
+    hidden, output = fig.axes
+    (fresh_marks, trained_marks) = hidden.get_lines()
+    # neurons 1 and 2 of the fresh network (shifted left), neuron 2 of the trained one (right)
+    np.testing.assert_allclose(fresh_marks.get_xdata(), [0.8, 1.8])
+    np.testing.assert_allclose(trained_marks.get_xdata(), [2.2])
+    assert fresh_marks.get_marker() == "v"
+    floor = hidden.get_ylim()[0]
+    assert all(floor < y < 10 * floor for y in fresh_marks.get_ydata())  # visible, at the floor
+    assert output.get_lines() == []  # nothing below the floor there
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1].startswith("below $10^{-12}$")
+
+
+def test_accuracy_by_epoch_colours_each_reference_like_its_curve_and_leaves_room_above_it():
+    fig = training.accuracy_by_epoch(
+        {"[784, 30, 10]": [[0.90, 0.93]], "[784, 100, 10]": [[0.80, 0.85]]},
+        reference={"original, [784, 30, 10]": 0.9542, "original, [784, 100, 10]": 0.9659,
+                   "chance": 0.1})
+    (ax,) = fig.axes
+    lines = ax.get_lines()
+    thirty, hundred = lines[0], lines[1]
+    ref30, ref100, chance = lines[2:]
+    assert to_rgba(ref30.get_color()) == to_rgba(thirty.get_color())
+    assert to_rgba(ref100.get_color()) == to_rgba(hundred.get_color())
+    assert to_rgba(chance.get_color()) == to_rgba(style.INK)
+    low, high = ax.get_ylim()
+    assert low < 10 and high > 96.59 + 0.05 * (high - low)  # the top line is clear of the frame

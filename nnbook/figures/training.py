@@ -16,13 +16,52 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogFormatter, MaxNLocator
 
 from nnbook.figures.style import (INK, PALETTE, check_finite, check_fraction, check_integer,
                                   check_mapping, check_positive, check_values, house_style,
                                   light_grid, new_figure, percent_ticks)
 
-__all__ = ["accuracy_by_epoch", "accuracy_bars", "curves", "neuron_learning", "accuracy_vs_size"]
+__all__ = ["accuracy_by_epoch", "accuracy_bars", "curves", "neuron_learning", "accuracy_vs_size",
+           "ORIGINAL_LABEL"]
+
+ORIGINAL_LABEL = "original (2014)"
+"""The legend's name for a curve drawn from the original book's recorded results."""
+
+# How the original's curves are drawn: dashed and thinner than ours, in the colour of the curve of
+# ours they belong to, so that the pair reads as one setting and the two runs stay apart.
+_ORIGINAL_STYLE = {"linestyle": (0, (4, 2)), "linewidth": 1.3, "alpha": 0.9, "zorder": 2}
+
+
+def _check_original(original: Any, series: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``original`` as a mapping whose labels are all labels of ``series``, or a ValueError."""
+    original = check_mapping(original, "original", "label -> the original's values")
+    unknown = [label for label in original if label not in series]
+    if unknown:
+        raise ValueError(
+            f"original must use the labels of series, each drawn beside the curve of ours it "
+            f"belongs to; got {unknown!r}, not among {list(series)!r}")
+    return original
+
+
+def _original_handle() -> Line2D:
+    """One legend entry for all of the original's curves: a dashed line in the ink colour."""
+    return Line2D([], [], color=INK, label=f"dashed: {ORIGINAL_LABEL}",
+                  **{k: v for k, v in _ORIGINAL_STYLE.items() if k != "zorder"})
+
+
+def _legend(fig: Figure, ax: Axes, extra: list[Any] | None = None, under: bool = False) -> None:
+    """The legend: in the axes where it is short; under them, off the curves, from 4 entries
+    (or if ``under``, as for curves drawn beside the original's, which fill the axes)."""
+    handles, labels = ax.get_legend_handles_labels()
+    for handle in extra or []:
+        handles.append(handle)
+        labels.append(handle.get_label())
+    if under or len(handles) >= 4:
+        fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    else:
+        ax.legend(handles, labels, loc="best")
 
 
 # --------------------------------------------------------------------------------------------
@@ -58,13 +97,17 @@ def _as_runs(label: str, runs: Any) -> list[np.ndarray]:
 
 
 def _reference_lines(ax: Axes, reference: Mapping[str, Any], percent: bool = True,
-                     positive: bool = False) -> None:
+                     positive: bool = False,
+                     colours: Mapping[str, str] | None = None) -> list[float]:
     """Dashed horizontal lines at numbers to compare against, labelled for the legend.
 
     With ``percent`` the numbers are fractions (such as the original book's accuracies), drawn
     at 100 times their value and labelled e.g. "original: 95.42 %"; otherwise they are drawn as
     given (positive ones only, if ``positive``: for a logarithmic axis) and labelled "name: 0.32".
+    A reference whose label contains a key of ``colours`` is drawn in that colour (the colour of
+    the curve it belongs to), the others in the ink colour. Returns the heights drawn.
     """
+    heights = []
     styles = ("--", ":", "-.")
     for i, (label, value) in enumerate(reference.items()):
         name = f"reference[{label!r}]"
@@ -74,8 +117,11 @@ def _reference_lines(ax: Axes, reference: Mapping[str, Any], percent: bool = Tru
         else:
             y = check_positive(value, name) if positive else check_finite(value, name)
             text = f"{y:.4g}"
-        ax.axhline(y, color=INK, linewidth=1.2, linestyle=styles[i % len(styles)],
+        colour = next((c for key, c in (colours or {}).items() if str(key) in str(label)), INK)
+        ax.axhline(y, color=colour, linewidth=1.4, linestyle=styles[i % len(styles)],
                    label=f"{label}: {text}")
+        heights.append(y)
+    return heights
 
 
 @house_style
@@ -95,7 +141,10 @@ def accuracy_by_epoch(curves: Mapping[str, Any], reference: Mapping[str, Any] | 
         highest peak) is drawn thick and named in the legend, the others thin.
     reference : optional mapping label -> fraction
         Numbers to compare against, such as the original book's, drawn as dashed horizontal
-        lines whose legend entry reads e.g. "original: 95.42 %".
+        lines whose legend entry reads e.g. "original: 95.42 %". A reference whose label
+        contains a curve's label ("original, [784, 30, 10]") is drawn in that curve's colour.
+        Unless ``ylim`` is given, the axis leaves room above the highest line, so that lines
+        near the top stay apart from the frame and from each other.
     ylim : optional (low, high) in percent
     title : optional str
     """
@@ -110,10 +159,14 @@ def accuracy_by_epoch(curves: Mapping[str, Any], reference: Mapping[str, Any] | 
     fig = new_figure(6.5, 3.8)
     ax = fig.add_subplot()
     epochs_max = 1
+    colours = {}
+    lowest, highest = 100.0, 0.0
     for i, (label, runs) in enumerate(curves.items()):
         runs = _as_runs(label, runs)
+        lowest = min(lowest, *(100 * run.min() for run in runs))
+        highest = max(highest, *(100 * run.max() for run in runs))
         epochs_max = max(epochs_max, *(run.size for run in runs))
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colours[label] = PALETTE[i % len(PALETTE)]
         best = int(np.argmax([run.max() for run in runs]))
         for r, run in enumerate(runs):
             epochs = np.arange(1, run.size + 1)
@@ -123,7 +176,8 @@ def accuracy_by_epoch(curves: Mapping[str, Any], reference: Mapping[str, Any] | 
             else:
                 ax.plot(epochs, 100 * run, color=colour, linewidth=0.9, alpha=0.55, zorder=2)
     if reference:
-        _reference_lines(ax, reference)
+        heights = _reference_lines(ax, reference, colours=colours)
+        lowest, highest = min(lowest, *heights), max(highest, *heights)
 
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy (%)")
@@ -131,10 +185,13 @@ def accuracy_by_epoch(curves: Mapping[str, Any], reference: Mapping[str, Any] | 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if ylim is not None:
         ax.set_ylim(*ylim)
+    else:  # a tenth of the range as headroom above the highest curve or line
+        span = max(highest - lowest, 1.0)
+        ax.set_ylim(lowest - 0.05 * span, highest + 0.1 * span)
     if title:
         ax.set_title(title)
     ax.grid(True, color="#e5e5e5", linewidth=0.8)
-    ax.legend(loc="best")
+    _legend(fig, ax)
     return fig
 
 
@@ -205,7 +262,9 @@ class _PlainLogFormatter(LogFormatter):
 @house_style
 def curves(series: Mapping[str, Any], *, start: int = 1, xlabel: str = "epoch",
            ylabel: str = "", percent: bool = False, logy: bool = False,
-           reference: Mapping[str, Any] | None = None, title: str | None = None) -> Figure:
+           reference: Mapping[str, Any] | None = None, title: str | None = None,
+           original: Mapping[str, Any] | None = None,
+           original_start: int | None = None) -> Figure:
     """One or more per-epoch curves (costs or accuracies) on one axes.
 
     Serves chapter 3's overfitting, regularization, initialisation and learning-rate figures:
@@ -231,17 +290,24 @@ def curves(series: Mapping[str, Any], *, start: int = 1, xlabel: str = "epoch",
         Numbers to compare against (fractions if ``percent``), drawn as dashed horizontal lines
         whose legend entry gives the value, e.g. "original: 82.27 %".
     title : optional str
+    original : optional mapping label -> list of per-epoch values
+        The original book's recorded curves (:mod:`nnbook.runs.original`), each under the label
+        of the curve of ours it belongs to, drawn dashed and thinner in that curve's colour, in
+        full even where ours is shorter. With one series the legend calls it "original (2014)";
+        with several, one entry "dashed: original (2014)" stands for all of them.
+    original_start : optional int
+        The epoch of the first entry of each of the original's lists; ``start`` by default.
     """
     series = check_mapping(series, "series", "label -> list of per-epoch values")
     start = check_integer(start, "start")
     if reference is not None:
         check_mapping(reference, "reference", "label -> value")
+    if original is not None:
+        original = _check_original(original, series)
+    original_start = start if original_start is None else check_integer(original_start,
+                                                                         "original_start")
 
-    fig = new_figure(6.5, 3.8)
-    ax = fig.add_subplot()
-    last = start
-    for i, (label, values) in enumerate(series.items()):
-        name = f"series[{label!r}]"
+    def checked(values: Any, name: str) -> np.ndarray:
         values = check_values(values, name, "per-epoch values")
         if percent:
             for value in (values.min(), values.max()):
@@ -250,9 +316,24 @@ def curves(series: Mapping[str, Any], *, start: int = 1, xlabel: str = "epoch",
         if logy and values.min() <= 0:
             raise ValueError(f"{name} must be positive for a logarithmic axis (logy=True); "
                              f"got a smallest value of {values.min():g}")
+        return values
+
+    fig = new_figure(6.5, 3.8)
+    ax = fig.add_subplot()
+    last = start
+    first = start
+    for i, (label, values) in enumerate(series.items()):
+        values = checked(values, f"series[{label!r}]")
         epochs = start + np.arange(values.size)
         last = max(last, int(epochs[-1]))
-        ax.plot(epochs, values, color=PALETTE[i % len(PALETTE)], label=str(label))
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(epochs, values, color=colour, label=str(label), zorder=3)
+        if original and label in original:
+            theirs = checked(original[label], f"original[{label!r}]")
+            epochs = original_start + np.arange(theirs.size)
+            first, last = min(first, original_start), max(last, int(epochs[-1]))
+            name = ORIGINAL_LABEL if len(series) == 1 else f"_{label}, {ORIGINAL_LABEL}"
+            ax.plot(epochs, theirs, color=colour, label=name, **_ORIGINAL_STYLE)
     if reference:
         _reference_lines(ax, reference, percent=percent, positive=logy)
 
@@ -265,14 +346,15 @@ def curves(series: Mapping[str, Any], *, start: int = 1, xlabel: str = "epoch",
                                                         minor_thresholds=(2, 0.5)))
     if percent:
         percent_ticks(ax)
-    ax.set_xlim(start, max(last, start + 1))
+    ax.set_xlim(first, max(last, first + 1))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
-    if len(series) == 1 and not reference and not ylabel:
+    if len(series) == 1 and not reference and not original and not ylabel:
         ax.set_ylabel(str(next(iter(series))))
     else:
         ax.set_ylabel(ylabel)
-        ax.legend(loc="best")
+        several = bool(original) and len(series) > 1
+        _legend(fig, ax, [_original_handle()] if several else None, under=several)
     if title:
         ax.set_title(title)
     light_grid(ax)
@@ -334,7 +416,8 @@ def _thousands(value: float, _: Any = None) -> str:
 
 @house_style
 def accuracy_vs_size(series: Mapping[str, Any], *, logx: bool = False,
-                     reference: Mapping[str, Any] | None = None) -> Figure:
+                     reference: Mapping[str, Any] | None = None,
+                     original: Mapping[str, Any] | None = None) -> Figure:
     """Accuracy (in percent) against the number of training images, one curve per classifier.
 
     Serves chapter 3's "Artificially expanding the training data": the network trained on 100
@@ -350,27 +433,40 @@ def accuracy_vs_size(series: Mapping[str, Any], *, logx: bool = False,
         A logarithmic x axis, on which the original's curve is still rising at 50,000.
     reference : optional mapping label -> fraction
         Accuracies to compare against, drawn as dashed horizontal lines ("label: 94.48 %").
+    original : optional mapping label -> list of (n_train, accuracy) pairs
+        The original book's recorded sweep (:func:`nnbook.runs.original.data_size_sweep`), each
+        under the label of the curve of ours it belongs to, drawn dashed with hollow dots in
+        that curve's colour and named "label, original (2014)" in the legend.
     """
     series = check_mapping(series, "series", "label -> list of (n_train, accuracy) pairs")
     if reference is not None:
         check_mapping(reference, "reference", "label -> fraction")
+    if original is not None:
+        original = _check_original(original, series)
+
+    def points(pairs: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            array = np.asarray(pairs, dtype=float)
+        except (TypeError, ValueError):
+            array = np.empty((0,))
+        if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
+            raise ValueError(f"{name} must be a non-empty list of (n_train, accuracy) pairs; "
+                             f"got {pairs!r}")
+        sizes = np.array([check_positive(n, f"{name} training-set sizes") for n in array[:, 0]])
+        accuracies = np.array([check_fraction(a, f"{name} accuracies") for a in array[:, 1]])
+        order = np.argsort(sizes, kind="stable")
+        return sizes[order], 100 * accuracies[order]
 
     fig = new_figure(6.5, 3.8)
     ax = fig.add_subplot()
     for i, (label, pairs) in enumerate(series.items()):
-        name = f"series[{label!r}]"
-        try:
-            points = np.asarray(pairs, dtype=float)
-        except (TypeError, ValueError):
-            points = np.empty((0,))
-        if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
-            raise ValueError(f"{name} must be a non-empty list of (n_train, accuracy) pairs; "
-                             f"got {pairs!r}")
-        sizes = [check_positive(n, f"{name} training-set sizes") for n in points[:, 0]]
-        accuracies = [check_fraction(a, f"{name} accuracies") for a in points[:, 1]]
-        order = np.argsort(sizes, kind="stable")
-        ax.plot(np.asarray(sizes)[order], 100 * np.asarray(accuracies)[order], "o-",
-                color=PALETTE[i % len(PALETTE)], markersize=5, label=str(label))
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(*points(pairs, f"series[{label!r}]"), "o-", color=colour, markersize=5,
+                label=str(label), zorder=3)
+        if original and label in original:
+            ax.plot(*points(original[label], f"original[{label!r}]"), marker="o", markersize=5,
+                    markerfacecolor="white", color=colour, label=f"{label}, {ORIGINAL_LABEL}",
+                    **_ORIGINAL_STYLE)
     if reference:
         _reference_lines(ax, reference)
     if logx:
@@ -379,6 +475,9 @@ def accuracy_vs_size(series: Mapping[str, Any], *, logx: bool = False,
     ax.set_xlabel("training images")
     ax.set_ylabel("accuracy")
     percent_ticks(ax)
-    ax.legend(loc="lower right")
+    if len(ax.get_legend_handles_labels()[0]) >= 4:
+        fig.legend(loc="outside lower center", ncols=2)
+    else:
+        ax.legend(loc="lower right")
     light_grid(ax)
     return fig

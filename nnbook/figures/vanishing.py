@@ -14,11 +14,16 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from nnbook.figures.style import (INK, PALETTE, check_finite, check_values, house_style,
-                                  light_grid, new_figure)
+from nnbook.figures.style import (GREY, INK, PALETTE, check_finite, check_values,
+                                  house_style, light_grid, new_figure)
 
-__all__ = ["neuron_errors", "neuron_gradients", "interval_width"]
+__all__ = ["neuron_errors", "neuron_gradients", "interval_width", "ERROR_FLOOR"]
+
+ERROR_FLOOR = 1e-12
+"""The bottom of :func:`neuron_errors`'s logarithmic axes; smaller errors are marked on it."""
 
 
 def _one_example_errors(errors: Any, name: str) -> list[np.ndarray]:
@@ -56,8 +61,10 @@ def neuron_errors(before: Sequence[Any], after: Sequence[Any],
     Serves chapter 2's "A look inside": for one training image, the errors backpropagation
     computes in a freshly initialised network (orange) and in a trained one (blue), one bar
     pair per neuron and one panel per layer, on logarithmic axes from 1e-12 up, because the
-    errors of a single layer range over many orders of magnitude. Errors smaller than 1e-12
-    (those of strongly saturated neurons) fall below the axis and show no bar.
+    errors of a single layer range over many orders of magnitude. An error smaller than
+    :data:`ERROR_FLOOR` (that of a strongly saturated neuron, or exactly 0) would fall below the
+    axis: it is drawn as a triangle pointing down, sitting on the floor in its bar's colour,
+    and the legend says what the triangles mean.
 
     Parameters
     ----------
@@ -94,15 +101,22 @@ def neuron_errors(before: Sequence[Any], after: Sequence[Any],
     top = max(1.0, 10.0 ** math.ceil(math.log10(largest))) if largest > 0 else 1.0
     fig = new_figure(7.5, 0.6 + 2.2 * len(before))
     axes = fig.subplots(len(before), 1, squeeze=False)[:, 0]
+    clipped = False
     for i, ax in enumerate(axes):
         layer = first_layer + i
         j = np.arange(before[i].size)
         for shift, label, deltas, colour in [(-0.2, labels[0], before, PALETTE[1]),
                                              (0.2, labels[1], after, PALETTE[0])]:
-            ax.bar(j + shift, np.abs(deltas[i]), width=0.4, color=colour,
-                   label=label if i == 0 else None)
+            sizes = np.abs(deltas[i])
+            ax.bar(j + shift, sizes, width=0.4, color=colour, label=label if i == 0 else None)
+            below = sizes < ERROR_FLOOR
+            if below.any():
+                clipped = True
+                ax.plot(j[below] + shift, np.full(below.sum(), 2.5 * ERROR_FLOOR), "v",
+                        color=colour, markeredgecolor=INK, markeredgewidth=0.6, markersize=7,
+                        clip_on=False, zorder=3)
         ax.set_yscale("log")
-        ax.set_ylim(1e-12, top)
+        ax.set_ylim(ERROR_FLOOR, top)
         ax.set_xticks(j[::2] if j.size > 10 else j)
         ax.set_xlim(-0.7, j.size - 0.3)
         ax.set_xlabel(f"neuron $j$ of layer {layer}")
@@ -110,12 +124,17 @@ def neuron_errors(before: Sequence[Any], after: Sequence[Any],
         ax.grid(True, axis="y", color="#e5e5e5", linewidth=0.8)
         ax.set_axisbelow(True)
     # Above the panels, so that no bar hides behind the legend.
-    fig.legend(loc="outside upper center", ncols=2)
+    handles, names = axes[0].get_legend_handles_labels()
+    if clipped:
+        handles.append(Line2D([], [], linestyle="none", marker="v", color=GREY,
+                              markeredgecolor=INK, markeredgewidth=0.6, markersize=7))
+        names.append("below $10^{-12}$, drawn at the floor")
+    fig.legend(handles, names, loc="outside upper center", ncols=3 if clipped else 2)
     return fig
 
 
 @house_style
-def neuron_gradients(neurons: Sequence[Any]) -> Figure:
+def neuron_gradients(neurons: Sequence[Any], original: Sequence[Any] | None = None) -> Figure:
     """The gradients dC/db^l_j of the first few neurons of each hidden layer, as bars.
 
     Serves chapter 5's first look at the vanishing gradient: one group of bars per hidden
@@ -128,25 +147,51 @@ def neuron_gradients(neurons: Sequence[Any]) -> Figure:
         ``neurons[l][j]`` is dC/db of neuron j of hidden layer l + 1, as returned by
         :func:`nnbook.studies.gradients.neuron_gradients` (the ``"neurons"`` of chapter 5's speed
         experiments). Layers may have different numbers of bars.
+    original : optional sequence of sequences of numbers
+        The original book's recorded gradients of the same kind
+        (:func:`nnbook.runs.original.initial_gradients`), one list per hidden layer, as many
+        layers as ``neurons``. Each layer's group then splits in two: our bars, filled, on the
+        left, and the original's, hollow in the same colour, on the right (another network and
+        another initialisation: the neurons do not correspond one to one).
     """
-    if isinstance(neurons, (str, bytes)) or not isinstance(neurons, Sequence) or not neurons:
-        raise ValueError(f"neurons must be a non-empty list with one list of gradients per "
-                         f"hidden layer; got {neurons!r}")
-    layers = [check_values(grads, f"neurons[{l}]", "gradients dC/db, one per neuron")
-              for l, grads in enumerate(neurons)]
+    layers = _gradient_layers(neurons, "neurons")
+    theirs = None if original is None else _gradient_layers(original, "original")
+    if theirs is not None and len(theirs) != len(layers):
+        raise ValueError(f"original must have one list of gradients per hidden layer of neurons "
+                         f"({len(layers)}); got {len(theirs)}")
 
-    fig = new_figure(6.5, 3.0)
+    fig = new_figure(6.5, 3.0 if theirs is None else 3.4)
     ax = fig.add_subplot()
-    width = 0.8 / max(grads.size for grads in layers)
-    for l, grads in enumerate(layers):
-        xs = l + (np.arange(grads.size) - (grads.size - 1) / 2) * width
-        ax.bar(xs, grads, width=0.9 * width, color=PALETTE[l % len(PALETTE)])
+    groups = [(layers, 0.0, 0.8, True)] if theirs is None else [(layers, -0.21, 0.4, True),
+                                                                 (theirs, 0.21, 0.4, False)]
+    for bars, centre, span, filled in groups:
+        width = span / max(grads.size for grads in bars)
+        for l, grads in enumerate(bars):
+            xs = l + centre + (np.arange(grads.size) - (grads.size - 1) / 2) * width
+            colour = PALETTE[l % len(PALETTE)]
+            ax.bar(xs, grads, width=0.85 * width, color=colour if filled else "white",
+                   edgecolor=colour, linewidth=0 if filled else 1.3)
+    if theirs is not None:
+        # under the axes, where it cannot cover a bar
+        fig.legend(handles=[Patch(facecolor=GREY, label="ours"),
+                            Patch(facecolor="white", edgecolor=GREY, linewidth=1.3,
+                                  label="original (2014)")],
+                   loc="outside lower center", ncols=2)
     ax.axhline(0.0, color=INK, linewidth=0.8)
     ax.set_xticks(range(len(layers)), [f"hidden layer {l + 1}" for l in range(len(layers))])
     ax.set_xlim(-0.5, len(layers) - 0.5)
     ax.set_ylabel(r"$\partial C / \partial b^l_j$")
     light_grid(ax, "y")
     return fig
+
+
+def _gradient_layers(neurons: Any, name: str) -> list[np.ndarray]:
+    """``neurons`` (one list of gradients per hidden layer) as 1-D arrays, or a ValueError."""
+    if isinstance(neurons, (str, bytes)) or not isinstance(neurons, Sequence) or not neurons:
+        raise ValueError(f"{name} must be a non-empty list with one list of gradients per "
+                         f"hidden layer; got {neurons!r}")
+    return [check_values(grads, f"{name}[{l}]", "gradients dC/db, one per neuron")
+            for l, grads in enumerate(neurons)]
 
 
 @house_style
