@@ -110,3 +110,25 @@ def test_source_lines_of_nnbook_is_a_real_count():
 
     n = intelligence.source_lines(Path(nnbook.__file__).parent)
     assert n > 1000  # the library is far longer than the appendix's "short program"
+
+
+@pytest.mark.parametrize("value, digits, words", [
+    (6.4e16, 2, "64 quadrillion"),
+    (5.12e8, 2, "510 million"),
+    (5.12e8, 3, "512 million"),
+    (1e11, 2, "100 billion"),
+    (999.9e6, 2, "1 billion"),
+    (125e6, 3, "125 million"),
+    (2.5e3, 2, "2.5 thousand"),
+    (42, 2, "42"),
+    (3e18, 2, "3,000 quadrillion"),
+])
+def test_in_words(value, digits, words):
+    assert intelligence.in_words(value, digits) == words
+
+
+def test_in_words_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="value must be a finite number > 0; got -1"):
+        intelligence.in_words(-1)
+    with pytest.raises(ValueError, match="digits must be a positive integer; got 0"):
+        intelligence.in_words(10, 0)

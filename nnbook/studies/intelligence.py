@@ -145,3 +145,28 @@ def source_lines(package: str | Path) -> int:
             if stripped and not stripped.startswith("#"):
                 count += 1
     return count
+
+
+_SCALES = [(1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"), (1e6, "million"),
+           (1e3, "thousand")]
+
+
+def in_words(value: float, digits: int = 2) -> str:
+    """A large number as the text writes it, to ``digits`` significant digits: 6.4e16 ->
+    '64 quadrillion', 5.12e8 -> '510 million', 1e11 -> '100 billion' (short scale)."""
+    v = _positive("value", value)
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a positive integer; got {digits!r}")
+    v = float(f"{v:.{digits - 1}e}")
+    # rounded first, so that 999.9e6 becomes '1 billion'
+    for scale, name in _SCALES:
+        if v >= scale:
+            return f"{_plain(v / scale, digits)} {name}"
+    return _plain(v, digits)
+
+
+def _plain(q: float, digits: int) -> str:
+    """q (already rounded to ``digits`` significant digits) without an exponent or trailing zeros."""
+    decimals = max(digits - 1 - math.floor(math.log10(q)), 0)
+    text = f"{q:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
