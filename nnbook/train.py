@@ -30,7 +30,8 @@ measured after every epoch and the number it reports, :attr:`History.test_accura
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -163,6 +164,35 @@ class History:
 
     @classmethod
     def from_dict(cls, d: dict) -> "History":
+        """The History that :meth:`to_dict` wrote as ``d``, checked: a ValueError for anything
+        that is not one (unknown keys, accuracies outside [0, 1], a cost that is negative or NaN,
+        an epoch that is not a positive integer, a divergence without its cause)."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a History must be a JSON object; got {type(d).__name__}")
+        known = {f.name for f in fields(cls)}
+        if unknown := sorted(set(d) - known):
+            raise ValueError(f"a History has no fields {unknown}")
+        for name in ("evaluation_accuracy", "training_accuracy", "test_accuracy",
+                     "evaluation_cost", "training_cost", "eta"):
+            values = d.get(name, [])
+            if not isinstance(values, list) or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in values):
+                raise ValueError(f"History.{name} must be a list of numbers >= 0; got {values!r:.80}")
+            if name.endswith("accuracy") and any(v > 1 for v in values):
+                raise ValueError(f"History.{name} must hold fractions in [0, 1]; got {values!r:.80}")
+            if (name.endswith("accuracy") or name == "eta") and not all(map(math.isfinite, values)):
+                raise ValueError(f"History.{name} must hold finite numbers; got {values!r:.80}")
+        for name in ("diverged_at", "stopped_at"):
+            v = d.get(name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+                raise ValueError(f"History.{name} must be None or an epoch (an integer >= 1); got {v!r}")
+        diverged = d.get("diverged_at") is not None
+        for name in ("diverged_cause", "diverged_reason"):
+            v = d.get(name)
+            if v is not None and not isinstance(v, str):
+                raise ValueError(f"History.{name} must be None or a string; got {v!r}")
+        if d.get("diverged_cause") is not None and not diverged:
+            raise ValueError("History.diverged_cause is set but diverged_at is not")
         return cls(**d)
 
 
