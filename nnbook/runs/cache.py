@@ -42,7 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from nnbook.runs.files import STALE_SECONDS, atomic_write, remove_stale
 
@@ -183,6 +183,31 @@ def write(folder: Path, files: dict[str, bytes]) -> None:
         atomic_write(folder / name, lambda f: f.write(data))
 
 
+class _NoLock:
+    """What :func:`claim` gives for a folder that cannot hold a lock: nothing to release."""
+
+    def release(self) -> None:
+        pass
+
+
+def claim(path: Path, wait: bool = False) -> FileLock | _NoLock | None:
+    """The lock of the run stored at ``path``, acquired: the caller computes the run and then
+    calls ``release()``. None if another process holds it and ``wait`` is false; with ``wait``,
+    waits until it is free. A folder that cannot hold locks (read-only) gives a lock that
+    locks nothing.
+    """
+    folder = Path(path).parent / ".locks"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        guard = FileLock(folder / f"{Path(path).name}.lock")
+        guard.acquire(timeout=-1 if wait else 0)
+    except Timeout:
+        return None
+    except OSError:
+        return _NoLock()
+    return guard
+
+
 @contextmanager
 def lock(path: Path) -> Iterator[bool]:
     """Hold the lock of the run stored at ``path`` while the body runs; wait for it if another
@@ -192,15 +217,8 @@ def lock(path: Path) -> Iterator[bool]:
     Yields True while the lock is held, or False if the cache folder cannot hold a lock (it is
     read-only): the run is then computed without one.
     """
-    folder = Path(path).parent / ".locks"
+    guard = claim(path, wait=True)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        guard = FileLock(folder / f"{Path(path).name}.lock")
-        guard.acquire()
-    except OSError:
-        yield False
-        return
-    try:
-        yield True
+        yield not isinstance(guard, _NoLock)
     finally:
         guard.release()
