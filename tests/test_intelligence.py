@@ -48,7 +48,9 @@ def test_letters_follow_the_bits_per_letter():
 def test_registry_inputs_reproduce_the_originals_results():
     """The original's inputs from the registry give its rounded results: 250 and 125 million
     bits, about 70 quadrillion bits of wiring, about half a billion, about nine orders."""
-    value = lambda name: claims.get(f"app.{name}").value
+    def value(name):
+        return claims.get(f"app.{name}").value
+
     d = intelligence.describe(
         neurons=value("neurons"), glia=value("glia"), connections=value("connections"),
         genome_base_pairs=value("genome"), difference_base_pairs=value("difference"),

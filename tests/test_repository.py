@@ -85,3 +85,16 @@ def test_citation_file_is_valid_cff_and_matches_the_package():
     version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
     assert cff["version"] == version
     assert "CITATION.cff" in (ROOT / "book" / "acknowledgements.md").read_text()
+
+
+def test_faq_quotes_the_readmes_measured_build_times():
+    """The FAQ quotes the README's build times rather than measuring them again: every number in
+    its build-time section must appear in the README's table of profiles."""
+    faq = (ROOT / "book" / "faq.md").read_text()
+    section = faq.split("(faq-build-time)=", 1)[1].split("\n## ", 2)[1]
+    readme = (ROOT / "README.md").read_text()
+    profiles = readme.split("### Profiles", 1)[1].split("\n### ", 1)[0]
+    quoted = re.findall(r"\b\d[\d,.]*(?: to \d+)?\s(?:s\b|minutes?|hours|core-minutes|cores?)", section)
+    assert len(quoted) >= 6, quoted
+    for number in quoted:
+        assert number in profiles, f"the FAQ quotes {number!r}, which the README's table does not say"
