@@ -219,6 +219,7 @@ def lock(path: Path) -> Iterator[bool]:
     read-only): the run is then computed without one.
     """
     guard = claim(path, wait=True)
+    assert guard is not None  # waiting never gives up
     try:
         yield not isinstance(guard, _NoLock)
     finally:

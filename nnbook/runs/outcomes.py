@@ -32,9 +32,10 @@ def _number(name: str, value, low: float | None = None, high: float | None = Non
     """A finite real number (no bool, no string) in [low, high]; or None if ``optional``."""
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number; got {value!r}")
-    if (low is not None and value < low) or (high is not None and value > high):
+    number = float(value)
+    if (low is not None and number < low) or (high is not None and number > high):
         raise ValueError(f"{name} must lie in [{low}, {high}]; got {value!r}")
 
 

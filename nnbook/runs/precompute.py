@@ -361,7 +361,8 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
             cache.write(fallback, finished.files)
             warnings.warn(f"the run cache {folder} cannot store {finished.task.label} "
                           f"({exc.strerror or exc}); its files are in {fallback} instead: copy "
-                          f"them into the cache once it can be written", cache.CacheWarning)
+                          f"them into the cache once it can be written", cache.CacheWarning,
+                          stacklevel=2)
 
     held = {t: cache.claim(path(t)) for t in todo}  # None: another process is computing it
     batch = [t for t in todo if held[t] is not None]
@@ -381,7 +382,9 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
                     pending.remove(future)
                     finished = future.result()  # re-raises a worker's error
                     store(finished)
-                    held.pop(finished.task).release()
+                    guard = held.pop(finished.task)
+                    assert guard is not None  # only runs whose lock was held were started
+                    guard.release()
                     running.pop(finished.task.label, None)
                     done, computed = done + 1, computed + 1
                     done_work += work[finished.task]
@@ -392,6 +395,7 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
             batch = []
             for t in elsewhere:
                 guard = cache.claim(path(t), wait=True)
+                assert guard is not None  # waiting never gives up
                 if experiments.is_cached(t.experiment, t.repeat, profile):
                     guard.release()
                     done += 1
