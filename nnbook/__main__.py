@@ -36,6 +36,9 @@ def _show(progress, stream=sys.stderr) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nnbook", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    from nnbook import __version__
+
+    parser.add_argument("--version", action="version", version=f"nnbook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("precompute", help="train every run the book needs that is not cached yet")
     p.add_argument("experiments", nargs="*", help="experiment names or prefixes (default: all), e.g. ch1")

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nnbook.data import load_mnist
-from nnbook.runs import cache as run_cache, experiments, kinds, outcomes, precompute, profile
+from nnbook.runs import (cache as run_cache, experiments, kinds, outcomes, precompute, profile,
+                         progress)
 from nnbook.runs.experiments import Experiment
 from run_examples import SMALL
 
@@ -317,3 +318,89 @@ def test_chapter6_runs_at_the_original_settings():
         assert s["repeats"] == (5 if name == "6.11" else 3)  # 6.12 votes with five 6.11 networks
         fast = experiments.get(f"ch6.{name[2:]}").settings("fast")
         assert fast["n_train"] < s["n_train"] and fast["epochs"] < s["epochs"]
+
+
+class FakeBar:
+    """Stands in for a tqdm bar: records what it was told."""
+
+    made: list["FakeBar"] = []
+
+    def __init__(self, total, description, unit):
+        self.total, self.description, self.unit = total, description, unit
+        self.n, self.postfixes, self.closed = 0, [], False
+        FakeBar.made.append(self)
+
+    def update(self, k):
+        assert k >= 0, "a bar never goes back"
+        self.n += k
+
+    def set_postfix_str(self, text):
+        self.postfixes.append(text)
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def bars(monkeypatch):
+    FakeBar.made = []
+    monkeypatch.setattr(progress, "bar", FakeBar)
+    return FakeBar.made
+
+
+def test_training_in_a_page_shows_a_bar_over_the_missing_epochs(cache, tiny, bars, monkeypatch):
+    monkeypatch.setenv("NNBOOK_PROGRESS", "1")
+    experiments.run_one("test.tiny", 1, "full")  # one repeat cached already
+    experiments.run("test.tiny", "full")
+    (bar,) = bars
+    assert (bar.total, bar.unit, bar.n, bar.closed) == (2, "epoch", 2, True)  # one repeat's epochs
+    assert bar.description == "training test.tiny (full)"
+    assert bar.postfixes == ["run 1 of 1"]
+    experiments.run("test.tiny", "full")  # all cached: no bar
+    assert len(bars) == 1
+
+
+def test_no_bar_in_the_book_build_or_when_asked_for_none(cache, tiny, bars, monkeypatch):
+    monkeypatch.setenv("NNBOOK_PROGRESS", "0")  # what the book build sets
+    experiments.run("test.tiny", "fast")
+    experiments.run("test.tiny", "full", progress_bar=False, cache=False)
+    assert bars == []
+    monkeypatch.setenv("NNBOOK_PROGRESS", "sometimes")
+    with pytest.raises(ValueError, match="NNBOOK_PROGRESS must be 1 or 0; got 'sometimes'"):
+        progress.enabled()
+    monkeypatch.delenv("NNBOOK_PROGRESS")
+    assert progress.enabled() is False  # pytest: no kernel, stderr captured
+    assert progress.enabled(True) is True
+
+
+def test_a_real_bar_counts_the_epochs(cache, tiny, capsys, monkeypatch):
+    pytest.importorskip("tqdm")
+    made = []
+
+    def keep(*args, **kwargs):
+        made.append(bar_of(*args, **kwargs))
+        return made[-1]
+
+    bar_of = progress.bar
+    monkeypatch.setattr(progress, "bar", keep)
+    experiments.run("test.tiny", "full", progress_bar=True)
+    (bar,) = made
+    assert type(bar).__module__ == "tqdm.std"  # no ipywidgets outside a notebook here
+    assert (bar.n, bar.total) == (4, 4)
+    assert "training test.tiny (full)" in capsys.readouterr().err
+
+
+def test_the_run_log_records_each_run_a_page_asks_for(cache, tiny, tmp_path, monkeypatch):
+    log = tmp_path / "log" / "page.jsonl"
+    monkeypatch.setenv("NNBOOK_RUN_LOG", str(log))
+    experiments.run_one("test.tiny", 0, "fast")
+    experiments.run("test.tiny", "fast")
+    entries = progress.read_log(log)
+    assert [(e["experiment"], e["repeat"], e["profile"], e["cached"]) for e in entries] == [
+        ("test.tiny", 0, "fast", False), ("test.tiny", 0, "fast", True),
+        ("test.tiny", 1, "fast", False)]
+    assert entries[0]["seconds"] == entries[1]["seconds"] > 0  # the cached run keeps its time
+    with log.open("a") as f:
+        f.write("not json\n[1]\n")
+    assert len(progress.read_log(log)) == 3
+    assert progress.read_log(tmp_path / "missing.jsonl") == []

@@ -381,3 +381,54 @@ def compare(claim_id: str, profile: str | None = None) -> Comparison:
 def chapter(n: int) -> list[Claim]:
     """The claims of chapter ``n``, in registry order."""
     return [c for c in CLAIMS.values() if c.chapter == n]
+
+
+# The appendix, "Is there a simple algorithm for intelligence?" (chapter number 7 in this
+# registry): the inputs of its estimate of how many bits describe a brain, and the results of its
+# own arithmetic, which the appendix page recomputes (nnbook.studies.intelligence) and sets beside
+# these. None is an experiment; all are quoted as the original gives them.
+_APP = f"{BOOK}/sai.html"
+CLAIMS.update({c.id: c for c in [
+    Claim("app.neurons", 7, "The view from connectomics",
+          "neurons in a human brain (order of magnitude)", 100e9, "-", None, "cited", 0, _APP,
+          unit="count"),
+    Claim("app.glia", 7, "The view from connectomics",
+          "glial cells in a human brain (order of magnitude)", 100e9, "-", None, "cited", 0,
+          _APP, unit="count"),
+    Claim("app.connections", 7, "The view from connectomics",
+          "connections between neurons in a human brain (order of magnitude)", 100e12, "-", None,
+          "cited", 0, _APP, unit="count"),
+    Claim("app.genome", 7, "The view from molecular biology",
+          "DNA base pairs in a human (or chimpanzee) genome, roughly", 3e9, "-", None, "cited", 0,
+          _APP, unit="count"),
+    Claim("app.difference", 7, "The view from molecular biology",
+          "base pairs at which human and chimpanzee DNA differ, roughly (the chimpanzee genome "
+          "sequencing of 2005)", 125e6, "-", None, "cited", 0, _APP, unit="count"),
+    Claim("app.brain_share", 7, "The view from molecular biology",
+          "share of the genetic difference assumed to concern the brain (an assumption for the "
+          "sake of argument)", 0.5, "-", None, "cited", 0, _APP),
+    Claim("app.bits_per_letter", 7, "The view from molecular biology",
+          "information in English text, bits per letter (Shannon 1951), roughly", 1, "-", None,
+          "cited", 0, _APP, unit="count"),
+    Claim("app.numbers_per_connection", 7, "The view from molecular biology",
+          "floating-point numbers in a coarse description of one connection", 10, "-", None,
+          "cited", 0, _APP, unit="count"),
+    Claim("app.difference_bits", 7, "The view from molecular biology",
+          "the original's arithmetic: bits in the human-chimpanzee genetic difference", 250e6,
+          "-", None, "cited", 0, _APP, unit="count"),
+    Claim("app.brain_bits", 7, "The view from molecular biology",
+          "the original's arithmetic: bits of that difference that concern the brain", 125e6,
+          "-", None, "cited", 0, _APP, unit="count"),
+    Claim("app.wiring_bits", 7, "The view from molecular biology",
+          "the original's arithmetic: bits of the coarse description of every connection "
+          "(\"about\")", 70e15, "-", None, "cited", 0, _APP, unit="count"),
+    Claim("app.ratio", 7, "The view from molecular biology",
+          "the original's arithmetic: how many times less complex the genetic description is "
+          "(\"about half a billion\")", 0.5e9, "-", None, "cited", 0, _APP, unit="count"),
+    Claim("app.orders", 7, "The view from molecular biology",
+          "the original's arithmetic: the same reduction in orders of magnitude (\"roughly\")",
+          9, "-", None, "cited", 0, _APP, unit="count"),
+    Claim("app.program_lines", 7, "The author's view",
+          "lines of code of the \"really short program\" the author doubts will ever implement "
+          "intelligence (\"anywhere up to\")", 1000, "-", None, "cited", 0, _APP, unit="count"),
+]})

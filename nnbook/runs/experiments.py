@@ -28,7 +28,7 @@ import numpy as np
 
 from nnbook import convnet
 from nnbook.network import Network
-from nnbook.runs import kinds, outcomes, profile as profiles, serialize
+from nnbook.runs import kinds, outcomes, profile as profiles, progress, serialize
 from nnbook.runs.cache import REQUIRE_ENV, RunNotCached, cached_only, read, run_path, write
 from nnbook.runs.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
 from nnbook.train import History
@@ -142,33 +142,72 @@ def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bo
     """One repeat of experiment ``name``: from the cache if it is there, else computed and stored.
 
     With ``NNBOOK_REQUIRE_CACHED=1`` a repeat that is not stored raises
-    :class:`~nnbook.runs.cache.RunNotCached` instead of being computed.
+    :class:`~nnbook.runs.cache.RunNotCached` instead of being computed. Every repeat served is
+    noted in the run log, if one is kept (:func:`nnbook.runs.progress.record`).
     """
-    exp = get(name)
-    s = exp.settings(profile)
-    path = run_path(name, s, repeat)
-    only_cached = cache and cached_only()  # read first: a bad value is an error in every build
-    if cache and (stored := _load(path, kinds.kind_of(exp).outcome)) is not None:
-        return stored
-    if only_cached:
-        raise RunNotCached(
-            f"run {name} #{repeat + 1} ({profiles.current(profile)} profile) is not in the run "
-            f"cache {path.parent}, and {REQUIRE_ENV} is set, so it is not trained here. "
-            f"Train it first (python -m nnbook precompute {name} --profile "
-            f"{profiles.current(profile)}) or copy in the cache that holds it.")
-    run, stored_files = compute(name, repeat, profile, callback)
-    if cache:
-        write(path.parent, stored_files)
-        run.path = path
-    return run
-
-
-def run(name: str, profile: str | None = None, *, cache: bool = True) -> Result:
-    """Every repeat of experiment ``name`` in ``profile`` (default: ``$NNBOOK_PROFILE`` or full)."""
     exp = get(name)
     p = profiles.current(profile)
     s = exp.settings(p)
-    runs = [run_one(name, r, p, cache=cache) for r in range(s["repeats"])]
+    path = run_path(name, s, repeat)
+    only_cached = cache and cached_only()  # read first: a bad value is an error in every build
+    if cache and (stored := _load(path, kinds.kind_of(exp).outcome)) is not None:
+        _note(stored, p, cached=True)
+        return stored
+    if only_cached:
+        raise RunNotCached(
+            f"run {name} #{repeat + 1} ({p} profile) is not in the run "
+            f"cache {path.parent}, and {REQUIRE_ENV} is set, so it is not trained here. "
+            f"Train it first (python -m nnbook precompute {name} --profile "
+            f"{p}) or copy in the cache that holds it.")
+    run, stored_files = compute(name, repeat, p, callback)
+    if cache:
+        write(path.parent, stored_files)
+        run.path = path
+    _note(run, p, cached=False)
+    return run
+
+
+def _note(run: Run, profile: str, cached: bool) -> None:
+    progress.record({"experiment": run.experiment, "repeat": run.repeat, "profile": profile,
+                     "cached": cached, "seconds": run.seconds})
+
+
+def run(name: str, profile: str | None = None, *, cache: bool = True,
+        progress_bar: bool | None = None) -> Result:
+    """Every repeat of experiment ``name`` in ``profile`` (default: ``$NNBOOK_PROFILE`` or full).
+
+    Repeats that are not cached are trained here, with a progress bar over their epochs (or
+    repeats) when ``progress_bar`` is true; ``None`` decides by ``NNBOOK_PROGRESS``
+    (:func:`nnbook.runs.progress.enabled`: on in a notebook or a terminal, off in the book build).
+    """
+    exp = get(name)
+    p = profiles.current(profile)
+    s = exp.settings(p)
+    missing = [r for r in range(s["repeats"]) if not (cache and is_cached(name, r, p))]
+    shown = None
+    if missing and not (cache and cached_only()) and progress.enabled(progress_bar):
+        per_repeat = steps(name, p)
+        total = len(missing) * (per_repeat or 1)
+        unit = "repeat" if per_repeat is None else "epoch" if exp.kind in ("sgd", "convnet") \
+            else "step"
+        shown = progress.bar(total, f"training {name} ({p})", unit)
+    runs = []
+    try:
+        for r in range(s["repeats"]):
+            if shown is None or r not in missing:
+                runs.append(run_one(name, r, p, cache=cache))
+                continue
+            done = shown.n
+
+            def advance(step, history, done=done):
+                shown.update(done + step - shown.n)
+
+            shown.set_postfix_str(f"run {missing.index(r) + 1} of {len(missing)}")
+            runs.append(run_one(name, r, p, cache=cache, callback=advance))
+            shown.update(done + (per_repeat or 1) - shown.n)  # kinds without steps, or cut short
+    finally:
+        if shown is not None:
+            shown.close()
     return Result(exp, p, s, runs)
 
 

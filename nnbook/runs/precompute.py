@@ -31,6 +31,7 @@ import queue
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from nnbook.runs import cache, experiments, kinds, profile as profiles
 
@@ -246,7 +247,7 @@ class DaskEvents:
 
     def __init__(self, name: str):
         self.name = name
-        self._queue = None
+        self._queue: Any = None  # a distributed.Queue, made on first use
 
     def __getstate__(self):
         return {"name": self.name}

@@ -1,1 +1,1 @@
-"""Chapter science: baselines, timings, the per-example reference, universality's constructions, gradient speeds, adversarial examples, ReLU scaling and the sensitivity of a trained network to input noise."""
+"""Chapter science: baselines, timings, the per-example reference, universality's constructions, gradient speeds, adversarial examples, ReLU scaling, the sensitivity of a trained network to input noise, and the appendix's arithmetic."""
