@@ -105,7 +105,8 @@ def main(argv=None) -> int:
     try:
         return _run(parser, args)
     except _Failure as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        start = "\n" if sys.stderr.isatty() else ""  # below a progress bar left unfinished
+        print(f"{start}{parser.prog}: error: {exc}", file=sys.stderr)
         return 1
 
 
@@ -136,7 +137,7 @@ def _run(parser, args) -> int:
     if args.command == "fetch-data":
         mirrors = tuple(args.mirror or ()) + data.MIRRORS
         try:
-            print(data.fetch_mnist(mirrors=mirrors, progress=True,
+            print(data.fetch_mnist(mirrors=mirrors, progress=None,  # a bar on a terminal
                                    timeout=args.timeout or data.TIMEOUT,
                                    deadline=args.deadline or data.DEADLINE))
         except (data.DownloadError, data.ChecksumError, data.IDXFormatError, OSError) as exc:
