@@ -5,8 +5,9 @@
 shards); ``fetch-data`` downloads MNIST (``--mirror URL``, ``--timeout S``, ``--deadline S``);
 ``cache-key`` prints the hash of the training code that every run's cache key holds.
 
-A bad argument or environment variable (NNBOOK_PROFILE, NNBOOK_CACHE, NNBOOK_DATA) is answered with one line on stderr and exit status 2; a download or a
-run that fails, with its message and exit status 1. Neither prints a traceback.
+A bad argument or environment variable (NNBOOK_PROFILE, NNBOOK_CACHE, NNBOOK_DATA) is answered
+with one line on stderr and exit status 2; a download or a run that fails, with its message and
+exit status 1. Neither prints a traceback.
 """
 
 from __future__ import annotations

@@ -127,7 +127,8 @@ def test_divergence_names_its_cause(make):
     assert h.diverged_at is not None and h.diverged_cause == "lmbda" and "below 20" in h.diverged_reason
     # a learning rate far too large is blamed on eta (linear neurons: nothing saturates)
     linear = network.Network([144, 20, 10], activation="identity", rng=0)
-    with pytest.raises(TrainingDiverged, match=r"epoch 1: .*smaller learning rate than eta=1e\+30\.$") as caught:
+    with pytest.raises(TrainingDiverged,
+                       match=r"epoch 1: .*smaller learning rate than eta=1e\+30\.$") as caught:
         sgd(linear, data, 3, 10, 1e30, rng=0)
     assert caught.value.cause == "eta"
 
