@@ -191,4 +191,4 @@ def check_weight_decay(eta: float, lmbda: float, n: int, mu: float = 0.0) -> Non
             f"lmbda={lmbda!r} diverges with eta={eta!r} and n={n} training examples: the weight "
             f"decay factor 1 - eta lmbda / n is {weight_decay_factor(eta, lmbda, n):.3g}, so every "
             f"step multiplies each weight by a number larger than 1 in size. Choose lmbda below "
-            f"{limit:.3g} (lmbda scales with the size of the training set)")
+            f"{limit:.3g}, or a smaller eta (lmbda scales with the size of the training set)")

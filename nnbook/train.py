@@ -77,7 +77,7 @@ def divergence_cause(eta: float, lmbda: float = 0.0, n: int | None = None,
             f"lmbda={lmbda} is too large for eta={eta} and n={n} training examples: the weight "
             f"decay factor 1 - eta lmbda / n is {weight_decay_factor(eta, lmbda, n):.3g}, so "
             f"every step multiplies each weight by a number larger than 1 in size. Choose lmbda "
-            f"below {largest_stable_lmbda(eta, n, mu):.3g}."))
+            f"below {largest_stable_lmbda(eta, n, mu):.3g} (or a smaller eta)."))
     if lmbda and n is None:
         return Divergence("eta", f"Try a smaller learning rate than eta={eta} or a smaller lmbda "
                                  f"than {lmbda}.")
