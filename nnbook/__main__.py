@@ -5,8 +5,9 @@
 shards); ``fetch-data`` downloads MNIST (``--mirror URL``, ``--timeout S``, ``--deadline S``);
 ``cache-key`` prints the hash of the training code that every run's cache key holds.
 
-A bad argument or environment variable (NNBOOK_PROFILE, NNBOOK_CACHE, NNBOOK_DATA) is answered with one line on stderr and exit status 2; a download or a
-run that fails, with its message and exit status 1. Neither prints a traceback.
+A bad argument or environment variable (NNBOOK_PROFILE, NNBOOK_CACHE, NNBOOK_DATA) is answered
+with one line on stderr and exit status 2; a download or a run that fails, with its message and
+exit status 1. Neither prints a traceback.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def main(argv=None) -> int:
     try:
         return _run(parser, args)
     except _Failure as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        start = "\n" if sys.stderr.isatty() else ""  # below a progress bar left unfinished
+        print(f"{start}{parser.prog}: error: {exc}", file=sys.stderr)
         return 1
 
 
@@ -139,7 +141,7 @@ def _run(parser, args) -> int:
     if args.command == "fetch-data":
         mirrors = tuple(args.mirror or ()) + data.MIRRORS
         try:
-            print(data.fetch_mnist(mirrors=mirrors, progress=True,
+            print(data.fetch_mnist(mirrors=mirrors, progress=None,  # a bar on a terminal
                                    timeout=args.timeout or data.TIMEOUT,
                                    deadline=args.deadline or data.DEADLINE))
         except (data.DownloadError, data.ChecksumError, data.IDXFormatError, OSError) as exc:

@@ -143,6 +143,21 @@ def check_labels(name: str, labels, m: int, n_out: int) -> np.ndarray:
     return y
 
 
+def check_outputs(outputs: np.ndarray) -> np.ndarray:
+    """A network's outputs, if none is NaN; otherwise FloatingPointError.
+
+    The argmax of a row of NaNs is 0, so a network of NaNs "answers" 0 for every image and
+    would score the share of zeros in the data: a number that measures nothing. Weights that
+    are finite but huge give NaN outputs too (inf - inf in a weighted sum).
+    """
+    if np.isnan(outputs).any():
+        rows = int(np.isnan(outputs).any(axis=1).sum())
+        raise FloatingPointError(f"the network's outputs are NaN for {rows} of {len(outputs)} "
+                                 f"examples: its weights are not finite, or so large that the "
+                                 f"weighted inputs overflow. It has no accuracy")
+    return outputs
+
+
 # ---- hyper-parameters against divergence --------------------------------------------------------
 
 
@@ -176,4 +191,4 @@ def check_weight_decay(eta: float, lmbda: float, n: int, mu: float = 0.0) -> Non
             f"lmbda={lmbda!r} diverges with eta={eta!r} and n={n} training examples: the weight "
             f"decay factor 1 - eta lmbda / n is {weight_decay_factor(eta, lmbda, n):.3g}, so every "
             f"step multiplies each weight by a number larger than 1 in size. Choose lmbda below "
-            f"{limit:.3g} (lmbda scales with the size of the training set)")
+            f"{limit:.3g}, or a smaller eta (lmbda scales with the size of the training set)")

@@ -33,7 +33,8 @@ import numpy as np
 from nnbook import activations, regularizers
 from nnbook import conv
 from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
-from nnbook.checks import check_images, check_labels, check_positive_int, check_rate
+from nnbook.checks import (check_images, check_labels, check_outputs, check_positive_int,
+                           check_rate)
 
 __all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "network3_lmbda",
            "ensemble_predict", "architecture", "ARCHITECTURES"]
@@ -319,10 +320,12 @@ class Network:
         """The fraction of ``images`` whose prediction equals ``labels``.
 
         Checked first, once: at least one image, finite floating-point pixels, integer labels
-        naming an output neuron."""
+        naming an output neuron. A network whose outputs are NaN has no accuracy:
+        FloatingPointError (:func:`nnbook.checks.check_outputs`)."""
         x = self._images(images, allow_empty=False)
         y = self._labels(labels, len(x))
-        return float(np.mean(np.argmax(self._outputs(x), axis=1) == y))
+        outputs = check_outputs(self._outputs(x))
+        return float(np.mean(np.argmax(outputs, axis=1) == y))
 
     def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None,
                    regularization: str = "L2", *, masks=None) -> float:

@@ -272,10 +272,12 @@ class Network:
 
         Checked first, once: at least one example, finite floating-point values, integer
         labels naming an output neuron (a label no neuron can give would make the fraction a
-        silent undercount)."""
+        silent undercount). A network whose outputs are NaN has no accuracy: FloatingPointError
+        (:func:`nnbook.checks.check_outputs`)."""
         x = checks.check_images("x", x, self.sizes[0])
         labels = checks.check_labels("labels", labels, len(x), self.sizes[-1])
-        return float(np.mean(np.argmax(self._feedforward(x), axis=1) == labels))
+        outputs = checks.check_outputs(self._feedforward(x))
+        return float(np.mean(np.argmax(outputs, axis=1) == labels))
 
     def total_cost(self, x, y, lmbda: float = 0.0, n: int | None = None,
                    regularization: str = "L2") -> float:

@@ -77,7 +77,7 @@ def divergence_cause(eta: float, lmbda: float = 0.0, n: int | None = None,
             f"lmbda={lmbda} is too large for eta={eta} and n={n} training examples: the weight "
             f"decay factor 1 - eta lmbda / n is {weight_decay_factor(eta, lmbda, n):.3g}, so "
             f"every step multiplies each weight by a number larger than 1 in size. Choose lmbda "
-            f"below {largest_stable_lmbda(eta, n, mu):.3g}."))
+            f"below {largest_stable_lmbda(eta, n, mu):.3g} (or a smaller eta)."))
     if lmbda and n is None:
         return Divergence("eta", f"Try a smaller learning rate than eta={eta} or a smaller lmbda "
                                  f"than {lmbda}.")
@@ -451,23 +451,37 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
                 else:
                     grads = net.gradient(xb, yb, masks)
                     gradient_step(net, grads, eta, lmbda, n, regularizer, mu, velocities)
-            if check_divergence(net, f"epoch {epoch}", eta, lmbda, allow_divergence, n=n, mu=mu,
-                                regularization=regularization):
+            diverged = check_divergence(net, f"epoch {epoch}", eta, lmbda, allow_divergence, n=n,
+                                        mu=mu, regularization=regularization)
+            try:
+                if not diverged:
+                    if watch_accuracy:
+                        history.evaluation_accuracy.append(net.accuracy(*evaluation))
+                    if monitor_evaluation_cost:
+                        history.evaluation_cost.append(
+                            net.total_cost(evaluation[0], evaluation[1], lmbda, n, regularization))
+                    if test is not None:
+                        history.test_accuracy.append(net.accuracy(*test))
+                    if monitor_training_accuracy:
+                        history.training_accuracy.append(net.accuracy(x, labels))
+                    if monitor_training_cost:
+                        history.training_cost.append(net.total_cost(x, y, lmbda, n, regularization))
+            except FloatingPointError:  # finite weights so large that the outputs are NaN
+                if not allow_divergence:
+                    why = divergence_cause(eta, lmbda, n, regularization, mu)
+                    raise TrainingDiverged(f"training diverged in epoch {epoch}: the network's "
+                                           f"outputs are no longer numbers. {why.reason}",
+                                           f"epoch {epoch}", why.cause, why.reason) from None
+                diverged = True
+            if diverged:  # recorded; nothing measured in this epoch is kept
+                for measured in (history.evaluation_accuracy, history.evaluation_cost,
+                                 history.test_accuracy, history.training_accuracy,
+                                 history.training_cost):
+                    del measured[epoch - 1:]
                 why = divergence_cause(eta, lmbda, n, regularization, mu)
                 history.diverged_at, history.diverged_cause, history.diverged_reason = (
                     epoch, why.cause, why.reason)
                 break
-            if watch_accuracy:
-                history.evaluation_accuracy.append(net.accuracy(evaluation[0], evaluation[1]))
-            if monitor_evaluation_cost:
-                history.evaluation_cost.append(
-                    net.total_cost(evaluation[0], evaluation[1], lmbda, n, regularization))
-            if test is not None:
-                history.test_accuracy.append(net.accuracy(test[0], test[1]))
-            if monitor_training_accuracy:
-                history.training_accuracy.append(net.accuracy(x, labels))
-            if monitor_training_cost:
-                history.training_cost.append(net.total_cost(x, y, lmbda, n, regularization))
             if stopper is not None and stopper.should_stop(history.evaluation_accuracy[-1]):
                 history.stopped_at = epoch
             if scheduler is not None:

@@ -20,7 +20,7 @@ computed again, never trusted. Temporary files that a killed writer left behind 
 the next writer once they are a day old.
 
 Two processes that need the same missing run (two builds, a build and a notebook) do not both
-train it: the first holds the run's lock (:func:`lock`, a file lock in ``.locks/``) while it
+train it: the first holds the run's lock (:func:`lock`, a file lock in :data:`LOCKS`) while it
 computes, and the second waits for it and then reads the stored run. A cache that cannot be
 written (read-only, or a full disk) does not lose a finished run: the caller keeps it in memory
 and says so, with a :class:`CacheWarning`.
@@ -36,6 +36,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -184,6 +185,11 @@ def write(folder: Path, files: dict[str, bytes]) -> None:
         atomic_write(folder / name, lambda f: f.write(data))
 
 
+LOCKS = Path(tempfile.gettempdir()) / "nnbook-locks"
+"""Where the locks of runs being computed live (:func:`claim`): one empty file per run ever
+computed on this machine, named by a hash of the run's path."""
+
+
 class _NoLock:
     """What :func:`claim` gives for a folder that cannot hold a lock: nothing to release."""
 
@@ -194,13 +200,14 @@ class _NoLock:
 def claim(path: Path, wait: bool = False) -> FileLock | _NoLock | None:
     """The lock of the run stored at ``path``, acquired: the caller computes the run and then
     calls ``release()``. None if another process holds it and ``wait`` is false; with ``wait``,
-    waits until it is free. A folder that cannot hold locks (read-only) gives a lock that
+    waits until it is free. The lock is a file of :data:`LOCKS` named after the run's path, so
+    the cache stays a folder of runs only; if no lock file can be made there, the lock given
     locks nothing.
     """
-    folder = Path(path).parent / ".locks"
+    name = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:32]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        guard = FileLock(folder / f"{Path(path).name}.lock")
+        LOCKS.mkdir(parents=True, exist_ok=True)
+        guard = FileLock(LOCKS / f"{name}.lock")
         guard.acquire(timeout=-1 if wait else 0)
     except Timeout:
         return None

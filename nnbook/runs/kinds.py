@@ -24,7 +24,7 @@ from nnbook.network import Network
 from nnbook.runs import outcomes
 from nnbook.runs.catalogue import Experiment
 from nnbook.studies import baselines, speed
-from nnbook.train import History, sgd
+from nnbook.train import History, divergence_cause, sgd
 
 _SGD_OPTIONS = ("lmbda", "regularization", "mu", "dropout", "early_stopping", "schedule", "eta_floor")
 
@@ -73,8 +73,16 @@ def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
     elif acc:
         outcome = outcomes.Training(max(acc), history.best_epoch, acc[-1])
     else:  # not monitored per epoch: measure once, at the end
-        final = net.accuracy(*evaluation)
-        outcome = outcomes.Training(final, None, final)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                final = net.accuracy(*evaluation)
+            outcome = outcomes.Training(final, None, final)
+        except FloatingPointError:  # weights still finite, but the outputs are NaN
+            why = divergence_cause(s["eta"], s.get("lmbda", 0.0), len(training),
+                                   s.get("regularization", "L2"), s.get("mu", 0.0))
+            history.diverged_at, history.diverged_cause, history.diverged_reason = (
+                len(history.eta), why.cause, why.reason)
+            outcome = _diverged(history)
     return outcome, history, net
 
 

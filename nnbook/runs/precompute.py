@@ -370,7 +370,7 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
     executor = (DaskCluster(scheduler) if scheduler
                 else LocalProcesses(max(1, min(jobs or os.cpu_count() or 1, len(todo)))))
     with executor:
-        while batch:
+        while batch or elsewhere:
             pending = [executor.submit(t, profile) for t in batch]
             while pending:
                 time.sleep(_POLL)
