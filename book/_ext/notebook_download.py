@@ -150,7 +150,8 @@ def running(app: Sphinx, docname: str, needs: str) -> Running:
 
 
 def _write_downloads(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        # (singlehtml numbers figures differently, and its single page offers no downloads)
         return
     import nbformat  # installed with myst-nb
 
