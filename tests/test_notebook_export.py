@@ -15,10 +15,13 @@ from notebook_export import (  # noqa: E402
     Image,
     MarkdownRewriter,
     References,
+    Running,
     Target,
     export_notebook,
     format_glue_text,
     rewrite_markdown,
+    roughly,
+    setup_source,
 )
 
 NIELSEN = Citation(
@@ -392,30 +395,119 @@ def executed_notebook() -> dict:
     }
 
 
-def export(notebook=None):
+REQUIREMENT = "nnbook[baselines] @ git+https://github.com/nnbook/nnbook@0123abc"
+RUNNING = Running(REQUIREMENT, "fast", runs={"fast": 3, "full": 9},
+                  training={"fast": 100.0, "full": 7180.0}, other_seconds=20.0)
+
+
+def export(notebook=None, running=RUNNING):
     return export_notebook(
         notebook or executed_notebook(),
         refs(glue={"acc": {"text/plain": "0.95"}}),
         title="Chapter",
         page_url="https://site/book/chapter1.html",
-        install='pip install "nnbook[baselines] @ git+https://github.com/nnbook/nnbook"',
+        running=running,
         source_path="book/chapter1.md",
     )
 
 
-def test_export_starts_with_a_header_that_says_how_to_install():
+def test_export_starts_with_a_setup_cell_then_a_header():
     exported, problems = export()
     assert problems == []
-    header = exported["cells"][0]
+    setup, header = exported["cells"][:2]
+    assert setup["cell_type"] == "code" and setup["outputs"] == []
+    assert setup["source"] == setup_source(REQUIREMENT)
+    assert '"nnbook[baselines] @ git+https://github.com/nnbook/nnbook@0123abc"' in setup["source"]
     assert header["cell_type"] == "markdown"
     assert "https://site/book/chapter1.html" in header["source"]
-    install = 'pip install "nnbook[baselines] @ git+https://github.com/nnbook/nnbook"'
-    assert install in header["source"]
+    assert "with the **fast** profile" in header["source"]
+    # times are the estimates plus the rest of the page, in words
+    assert "- **fast** (smaller data sets and fewer epochs): 3 runs to train, about 2 minutes" \
+        in header["source"]
+    assert "- **full** (the original book's settings): 9 runs to train, about 2 hours" \
+        in header["source"]
+
+
+def test_a_page_that_trains_nothing_says_so_and_an_unwatched_page_promises_no_time():
+    exported, _ = export(running=Running(REQUIREMENT, "full", {"fast": 0, "full": 0},
+                                         {"fast": 0.0, "full": 0.0}, 5.0))
+    assert "- **fast** (smaller data sets and fewer epochs): it trains nothing; under a minute" \
+        in exported["cells"][1]["source"]
+    exported, _ = export(running=Running(REQUIREMENT))
+    assert "How long it takes" not in exported["cells"][1]["source"]
+    assert "profile" not in exported["cells"][1]["source"]
+
+
+@pytest.mark.parametrize("seconds, words", [
+    (5, "under a minute"), (61, "about 1 minute"), (150, "about 2 minutes"),
+    (3599, "about 60 minutes"), (3600, "about 1 hour"), (9000, "about 2.5 hours"),
+    (40 * 3600, "about 40 hours"), (74 * 3600, "about 3 days"),
+])
+def test_durations_in_words(seconds, words):
+    assert roughly(seconds) == words
+
+
+class FakeShell:
+    """Stands in for IPython where the setup cell calls %pip."""
+
+    def __init__(self):
+        self.magics = []
+
+    def run_line_magic(self, name, line, _stack_depth=1):
+        frame = sys._getframe(1)
+        self.magics.append((name, line.replace("{NNBOOK}", frame.f_globals["NNBOOK"])))
+
+
+def run_setup(monkeypatch, installed: bool, environ: dict, profile=None):
+    """Run the setup cell as IPython would (magics transformed), with nnbook installed or not."""
+    transform = pytest.importorskip("IPython.core.inputtransformer2").TransformerManager()
+    code = transform.transform_cell(setup_source(REQUIREMENT))
+    if profile is not None:
+        code = code.replace("PROFILE = None", f"PROFILE = {profile!r}")
+    import importlib.util
+    import os
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: (
+        None if name == "nnbook" and not installed else real_find_spec(name, *a)))
+    for key in ("NNBOOK_PROFILE", "NNBOOK_INSTALL", "KAGGLE_KERNEL_RUN_TYPE"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    shell = FakeShell()
+    namespace = {"get_ipython": lambda: shell}
+    exec(compile(code, "setup", "exec"), namespace)
+    return shell.magics, os.environ.get("NNBOOK_PROFILE"), namespace
+
+
+def test_the_setup_cell_installs_this_commit_only_where_nnbook_is_missing(monkeypatch):
+    magics, _, _ = run_setup(monkeypatch, installed=True, environ={})
+    assert magics == []
+    magics, _, _ = run_setup(monkeypatch, installed=False, environ={})
+    assert magics == [("pip", f'install --quiet "{REQUIREMENT}"')]
+    magics, _, _ = run_setup(monkeypatch, installed=False,
+                             environ={"NNBOOK_INSTALL": "/tmp/nnbook-0.1.0-py3-none-any.whl"})
+    assert magics == [("pip", 'install --quiet "/tmp/nnbook-0.1.0-py3-none-any.whl"')]
+
+
+def test_the_setup_cell_runs_fast_in_a_hosted_runtime_unless_the_reader_chooses(monkeypatch):
+    _, profile, namespace = run_setup(monkeypatch, True, {})
+    assert profile is None and namespace["hosted"] is False  # here: $NNBOOK_PROFILE or full
+    _, profile, _ = run_setup(monkeypatch, True, {"KAGGLE_KERNEL_RUN_TYPE": "Interactive"})
+    assert profile == "fast"
+    _, profile, _ = run_setup(monkeypatch, True, {"KAGGLE_KERNEL_RUN_TYPE": "Interactive",
+                                                  "NNBOOK_PROFILE": "full"})
+    assert profile == "full"  # the reader's environment wins
+    _, profile, _ = run_setup(monkeypatch, True, {"KAGGLE_KERNEL_RUN_TYPE": "Interactive"},
+                              profile="full")
+    assert profile == "full"  # and so does the cell's PROFILE
+    _, profile, namespace = run_setup(monkeypatch, True, {}, profile="fast")
+    assert profile == "fast"
 
 
 def test_export_keeps_cell_order_and_outputs():
     exported, _ = export()
-    cells = exported["cells"][1:]
+    cells = exported["cells"][2:]
     assert [c["cell_type"] for c in cells] == ["markdown", "code", "code", "markdown", "markdown"]
     assert cells[0]["source"] == "# Chapter\n\nIt reached 95.0%."
     assert cells[2]["outputs"][0]["data"]["image/png"] == "iVBORw0KGgo="
@@ -426,7 +518,7 @@ def test_export_keeps_cell_order_and_outputs():
 
 def test_export_drops_glue_records_and_collapses_hidden_cells():
     exported, _ = export()
-    setup = exported["cells"][2]
+    setup = exported["cells"][3]
     assert setup["source"].startswith("from myst_nb import glue")  # still runs top to bottom
     assert setup["outputs"] == []
     assert setup["metadata"] == {"tags": ["remove-cell"], "jupyter": {"source_hidden": True}}

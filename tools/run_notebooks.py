@@ -1,11 +1,17 @@
 """Run every downloadable chapter notebook of a built site, top to bottom, as a reader would.
 
-    python tools/run_notebooks.py _build/html [--cache DIR]
+    python tools/run_notebooks.py _build/html [--cache DIR] [--only chapter1] [--install REQ]
 
 Run it with the Python of a fresh environment in which only this project is installed
 (``pip install ".[baselines]" ipykernel nbclient``): the notebooks must not depend on the book's
-toolchain. Each notebook runs in an empty temporary folder with an empty run cache, so every
-result is computed again; the chapters run side by side, one kernel per core. Exits non-zero, naming the notebook and the cell, if any cell fails.
+toolchain. Or, as a hosted service such as Colab would, in an environment without nnbook
+(``pip install ipykernel nbclient``): then each notebook's first cell installs nnbook itself,
+from ``--install`` (a local path or wheel standing in for the commit the notebook names, passed
+to the cell as ``NNBOOK_INSTALL``).
+
+Each notebook runs in an empty temporary folder with an empty run cache, so every result is
+computed again; the chapters run side by side, one kernel per core. Exits non-zero, naming the
+notebook and the cell, if any cell fails.
 """
 
 from __future__ import annotations
@@ -38,10 +44,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site, e.g. _build/html")
     parser.add_argument("--cache", type=Path, help="run cache for the notebooks (default: a new empty folder)")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="run only this notebook (its name without .ipynb; repeatable)")
+    parser.add_argument("--install", metavar="REQUIREMENT",
+                        help="what a notebook's first cell installs where nnbook is missing, "
+                             "instead of the commit it names (e.g. '/path/to/nnbook[baselines]')")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="notebooks run at once, each kernel with one BLAS thread (default: every core)")
     args = parser.parse_args()
-    notebooks = sorted((args.site / "_sources").rglob("*.ipynb"))
+    notebooks = sorted(p for p in (args.site / "_sources").rglob("*.ipynb")
+                       if not args.only or p.stem in args.only)
+    if args.install:
+        os.environ["NNBOOK_INSTALL"] = args.install
     if not notebooks:
         print(f"no downloadable notebooks under {args.site / '_sources'}", file=sys.stderr)
         return 1

@@ -8,12 +8,25 @@ markdown is rewritten by ``notebook_export`` (pure functions, unit-tested) into 
 markdown: glued values written out, figure and equation numbers filled in, directives turned
 into quotes and collapsible blocks, citations spelled out.
 
+The notebook's first cell installs nnbook at the commit that built it, where nnbook is missing,
+and its header says how long the page takes to run in each profile: the runs the page asked for
+in this build (recorded by ``build_status``), timed as they were when trained for this build's
+profile and estimated by :func:`nnbook.runs.precompute.estimate` for the other, plus the time the
+rest of the page took.
+
+Each notebook page also gets a "launch in Colab" button. Colab opens notebooks from GitHub, so
+the book's workflow publishes the exported notebooks, in the same folders as here, on a branch
+of the repository (``notebooks``), and the button points there.
+
 Anything the rewrite cannot resolve is reported as a warning, so ``-W`` builds fail on it.
 
 Configuration (``sphinx: config:`` in ``_config.yml``):
 
-``notebook_download_install``
-    the install command shown in each notebook's first cell.
+``notebook_download_requirement``
+    the pip requirement the first cell installs; ``{repository}`` and ``{commit}`` are replaced
+    by the repository's address and the commit being built (its branch if there is no commit).
+``notebook_download_colab_branch``
+    the branch that holds the published notebooks; empty: no Colab button.
 ``notebook_download_site_url``
     the site's address, for links back to it; defaults to ``html_baseurl``.
 """
@@ -31,20 +44,25 @@ from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
 from sphinx.util import logging
 
-from notebook_export import Citation, Image, References, Target, export_notebook
+from build_status import commit, page_runs, repository_url
+from notebook_export import Citation, Image, References, Running, Target, export_notebook
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_INSTALL = 'pip install "nnbook[baselines] @ git+https://github.com/nnbook/nnbook"'
+DEFAULT_REQUIREMENT = "nnbook[baselines] @ git+{repository}@{commit}"
+COLAB = "https://colab.research.google.com/github"
 _IMAGE_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml"}
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("notebook_download_install", DEFAULT_INSTALL, "html", [str])
+    app.add_config_value("notebook_download_requirement", DEFAULT_REQUIREMENT, "html", [str])
+    app.add_config_value("notebook_download_colab_branch", "notebooks", "html", [str])
     app.add_config_value("notebook_download_site_url", "", "html", [str])
     # Before the theme builds its header buttons (priority 501).
     app.connect("html-page-context", _offer_download, priority=400)
+    # After them, to add a launch button beside them.
+    app.connect("html-page-context", _offer_colab, priority=550)
     # At the very end, so that nothing written during the build (the theme's own copy of the
     # executed notebook, Sphinx's copy of an .ipynb source) replaces the file.
     app.connect("build-finished", _write_downloads)
@@ -61,11 +79,83 @@ def _offer_download(app: Sphinx, pagename: str, templatename: str, context: dict
         context["ipynb_source"] = pagename + ".ipynb"
 
 
+def colab_url(app: Sphinx, docname: str) -> str | None:
+    """Where Colab opens this page's published notebook; ``None`` if it cannot."""
+    branch = app.config.notebook_download_colab_branch
+    repo = repository_url(app)
+    if not branch or not repo.startswith("https://github.com/"):
+        return None
+    org_repo = "/".join(repo.removeprefix("https://github.com/").split("/")[:2])
+    return f"{COLAB}/{org_repo}/blob/{branch}/{docname}.ipynb"
+
+
+def _offer_colab(app: Sphinx, pagename: str, templatename: str, context: dict, doctree):
+    if doctree is None or _executed_notebook(app, pagename) is None:
+        return
+    url = colab_url(app, pagename)
+    buttons = context.get("header_buttons")
+    if url is None or buttons is None:
+        return
+    buttons.append({
+        "type": "group",
+        "tooltip": "Run this page as a notebook",
+        "icon": "fas fa-rocket",
+        "label": "launch-buttons",
+        "buttons": [{
+            "type": "link",
+            "text": "Colab",
+            "tooltip": "Open this page as a notebook in Google Colab",
+            "icon": "_static/images/logo_colab.png",
+            "url": url,
+        }],
+    })
+
+
+def requirement(app: Sphinx) -> str:
+    """The pip requirement of nnbook at the commit being built (``notebook_download_requirement``)."""
+    sha, _ = commit(app)
+    options = app.config.html_theme_options or {}
+    at = sha or options.get("repository_branch") or "main"
+    return app.config.notebook_download_requirement.format(repository=repository_url(app),
+                                                            commit=at)
+
+
+def running(app: Sphinx, docname: str, needs: str) -> Running:
+    """What running ``docname`` takes: the runs it asked for in this build, timed as they were
+    when trained (for this build's profile) or estimated from their size by
+    :func:`nnbook.runs.precompute.estimate` (for the other), and the measured time of the rest
+    of the page."""
+    from nnbook.runs import precompute
+    from nnbook.runs.profile import PROFILES, current
+
+    env = app.env
+    if docname not in getattr(env, "nnbook_runs", {}):
+        return Running(needs)  # the build did not watch this page run: no times
+    built = current()
+    entries = page_runs(env, docname)
+    names = sorted({e["experiment"] for e in entries if e.get("experiment")})
+    runs, training = {}, {}
+    for profile in PROFILES:
+        if profile == built:
+            runs[profile] = len(entries)
+            training[profile] = sum(e.get("seconds") or 0.0 for e in entries)
+        else:
+            tasks = precompute.all_tasks(names, profile)
+            runs[profile] = len(tasks)
+            training[profile] = sum(precompute.estimate(task, profile) for task in tasks)
+    exec_data = getattr(env, "nb_metadata", {}).get(docname, {}).get("exec_data") or {}
+    trained_here = sum(e.get("seconds") or 0.0 for e in entries if not e.get("cached", True))
+    other = max(0.0, (exec_data.get("runtime") or 0.0) - trained_here)
+    return Running(needs, built, runs, training, other)
+
+
 def _write_downloads(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        # (singlehtml numbers figures differently, and its single page offers no downloads)
         return
     import nbformat  # installed with myst-nb
 
+    needs = requirement(app)
     for docname in sorted(app.env.found_docs):
         executed = _executed_notebook(app, docname)
         if executed is None:
@@ -79,7 +169,7 @@ def _write_downloads(app: Sphinx, exception: Exception | None) -> None:
             title=app.env.titles[docname].astext() if docname in app.env.titles else docname,
             page_url=page_url,
             site_title=app.config.html_title or app.config.project,
-            install=app.config.notebook_download_install,
+            running=running(app, docname, needs),
             source_path=_source_path(app, docname),
         )
         for problem in problems:

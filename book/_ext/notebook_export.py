@@ -5,8 +5,9 @@ understands: roles such as ``{glue:text}`acc:.2%` `` or ``{numref}`fig-sigmoid` 
 fences such as ```` ```{note} ````, targets such as ``(label)=`` and labelled display maths.
 Opened in plain Jupyter or Colab, all of that shows up as raw text. This module rewrites it into
 ordinary Jupyter markdown, using what the book build knows (glued values, figure and equation
-numbers, citations), and assembles the downloadable notebook: a header cell, then the page's
-cells in their original order with the outputs computed during the build.
+numbers, citations), and assembles the downloadable notebook: a setup cell that installs nnbook
+at the build's commit, a header cell that says how long the page runs, then the page's cells in
+their original order with the outputs computed during the build.
 
 Everything here is pure: strings and plain notebook dictionaries in, strings and dictionaries
 out, with no Sphinx import, so that the rules can be tested on small examples
@@ -19,6 +20,7 @@ from __future__ import annotations
 import ast
 import base64
 import copy
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -30,11 +32,14 @@ __all__ = [
     "Image",
     "MarkdownRewriter",
     "References",
+    "Running",
     "Target",
     "export_notebook",
     "format_glue_text",
     "header_markdown",
     "rewrite_markdown",
+    "roughly",
+    "setup_source",
 ]
 
 
@@ -941,27 +946,128 @@ _NO_OUTPUT_TAGS = {"remove-output", "remove-cell"}
 _HIDDEN_OUTPUT_TAGS = {"hide-output", "hide-cell"}
 
 
-def header_markdown(title: str, page_url: str | None, site_title: str, install: str) -> str:
-    """The first cell of every downloaded notebook: what it is and how to run it."""
-    page = f"[{title}]({page_url})" if page_url else f"*{title}*"
+@dataclass(frozen=True)
+class Running:
+    """What it takes to run a page as a notebook, as the build worked it out.
+
+    ``requirement`` is the pip requirement that installs nnbook at the commit that built the
+    notebook; ``built_profile`` the profile whose outputs the notebook carries; ``runs`` and
+    ``training`` give, for each profile, how many runs the page needs and their seconds of
+    training on one core when none of them is cached: as the runs recorded them for the built
+    profile, estimated from their size (``nnbook.runs.precompute.estimate``) for the other;
+    ``other_seconds`` how long the rest of the page's cells took in the build (``None`` if the
+    build does not know which runs the page needs, in which case no time is promised).
+    """
+
+    requirement: str
+    built_profile: str = ""
+    runs: Mapping[str, int] = field(default_factory=dict)
+    training: Mapping[str, float] = field(default_factory=dict)
+    other_seconds: float | None = None
+
+
+DEFAULT_REQUIREMENT = "nnbook[baselines] @ git+https://github.com/nnbook/nnbook"
+
+INSTALL_ENV = "NNBOOK_INSTALL"
+"""An environment variable that, when set, replaces the requirement the first cell installs
+(a local path or wheel standing in for the commit, to test a notebook before it is published)."""
+
+
+def setup_source(requirement: str) -> str:
+    """The source of every notebook's first cell: install nnbook where it is missing, pick the
+    profile (fast in a hosted runtime unless the reader says otherwise)."""
     return "\n".join([
+        "# Run this cell first. Where nnbook (the library behind the book) is not installed, it",
+        "# installs nnbook at the commit that built this notebook; then it chooses the profile.",
+        "import importlib.util",
+        "import os",
+        "",
+        "# The profile: \"fast\" (small data, few epochs) or \"full\" (the original's settings).",
+        "# None keeps $NNBOOK_PROFILE if it is set; otherwise a hosted runtime (Colab, Kaggle)",
+        "# runs \"fast\", and anywhere else runs \"full\".",
+        "PROFILE = None",
+        "",
+        "if importlib.util.find_spec(\"nnbook\") is None:",
+        f"    NNBOOK = os.environ.get({json.dumps(INSTALL_ENV)}, {json.dumps(requirement)})",
+        "    %pip install --quiet \"{NNBOOK}\"",
+        "    importlib.invalidate_caches()",
+        "",
+        "try:",
+        "    import google.colab  # noqa: F401 (importable only in Colab)",
+        "    hosted = True",
+        "except ImportError:",
+        "    hosted = \"KAGGLE_KERNEL_RUN_TYPE\" in os.environ",
+        "if PROFILE is not None:",
+        "    os.environ[\"NNBOOK_PROFILE\"] = PROFILE",
+        "elif hosted:",
+        "    os.environ.setdefault(\"NNBOOK_PROFILE\", \"fast\")",
+        "",
+        "from nnbook.runs.profile import current",
+        "",
+        "f\"This notebook runs the {current()} profile.\"",
+    ])
+
+
+def roughly(seconds: float) -> str:
+    """An estimated duration in words: "under a minute", "about 7 minutes", "about 2.5 hours",
+    "about 3 days"."""
+    if seconds < 60:
+        return "under a minute"
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = seconds / 3600
+    if hours < 48:
+        shown = f"{hours:.1f}".rstrip("0").rstrip(".") if hours < 10 else f"{round(hours)}"
+        return f"about {shown} hour{'s' if shown != '1' else ''}"
+    return f"about {round(hours / 24)} days"
+
+
+def _profile_line(profile: str, running: Running, what: str) -> str:
+    n = running.runs.get(profile, 0)
+    training = running.training.get(profile, 0.0)
+    other = running.other_seconds or 0.0
+    if n == 0:
+        return f"- **{profile}** ({what}): it trains nothing; {roughly(other)} in all."
+    runs = f"{n} run{'s' if n != 1 else ''} to train"
+    return f"- **{profile}** ({what}): {runs}, {roughly(training + other)} in all."
+
+
+def header_markdown(title: str, page_url: str | None, site_title: str,
+                    running: Running) -> str:
+    """The markdown cell after the setup cell: what the notebook is, which profile it runs and
+    roughly how long that takes."""
+    page = f"[{title}]({page_url})" if page_url else f"*{title}*"
+    lines = [
         f"**About this notebook.** This is the page {page} of *{site_title}*, an executable "
         "edition of Michael Nielsen's book *Neural Networks and Deep Learning* "
-        "(<http://neuralnetworksanddeeplearning.com>), downloaded as a notebook.",
+        "(<http://neuralnetworksanddeeplearning.com>), as a notebook. It runs in Jupyter or "
+        "Colab with Python 3.10 or newer; the first cell installs what it needs.",
         "",
+    ]
+    if running.other_seconds is not None:
+        lines += [
+            "**How long it takes.** The first cell chooses the *profile*, the size of every "
+            "experiment: `fast` in a hosted runtime such as Colab, otherwise `$NNBOOK_PROFILE` "
+            "or `full`; set `PROFILE` in that cell to choose yourself. Run from the top with "
+            "nothing cached yet, the page needs roughly:",
+            "",
+            _profile_line("fast", running, "smaller data sets and fewer epochs"),
+            _profile_line("full", running, "the original book's settings"),
+            "",
+            "For the profile the site was built with, these are the times its runs took when "
+            "they were trained and the rest of the page took in the build; for the other, "
+            "estimates from the size of each run, for one core. Training shows a progress bar, "
+            "and every run is kept in a cache on disk, so running the page again is quick.",
+            "",
+        ]
+    built = f" with the **{running.built_profile}** profile" if running.built_profile else ""
+    lines += [
         "The outputs below (figures, tables, printed values) are the ones computed when the "
-        "website was built, and the numbers in the text are written out as they were in that "
-        "build; running the cells computes everything again.",
-        "",
-        "To run it you need Python 3.10 or newer and the book's library, `nnbook`. "
-        "In Colab or a fresh environment, install it first:",
-        "",
-        "```",
-        install,
-        "```",
-        "",
-        "(in a notebook cell, write `%pip install ...`). Then run the cells from the top.",
-    ])
+        f"website was built{built}, and the numbers in the text are written out as they were "
+        "in that build; running the cells computes everything again.",
+    ]
+    return "\n".join(lines)
 
 
 def export_notebook(
@@ -971,7 +1077,7 @@ def export_notebook(
     title: str = "",
     page_url: str | None = None,
     site_title: str = "Neural Networks and Deep Learning — executable edition",
-    install: str = 'pip install "nnbook[baselines] @ git+https://github.com/nnbook/nnbook"',
+    running: Running | None = None,
     source_path: str = "",
 ) -> tuple[dict[str, Any], list[str]]:
     """Build the downloadable notebook from an executed MyST notebook.
@@ -982,11 +1088,20 @@ def export_notebook(
     but are collapsed; a figure caption kept in a code cell's ``mystnb`` metadata becomes a
     markdown cell right after the figure. A header cell comes first. Cell ids are renumbered and
     timing metadata dropped, so the same build gives the same file.
+
+    The first cell is code that installs nnbook where it is missing and picks the profile
+    (:func:`setup_source`), the second says what the notebook is and how long it runs
+    (:func:`header_markdown`); ``running`` holds what they need (by default, the latest nnbook
+    from the repository's default branch, and no times).
     """
+    running = running if running is not None else Running(DEFAULT_REQUIREMENT)
     rewriter = MarkdownRewriter(refs)
     source = copy.deepcopy(dict(notebook))
-    cells: list[dict[str, Any]] = [_markdown_cell(header_markdown(
-        title or "Notebook", page_url, site_title, install))]
+    cells: list[dict[str, Any]] = [
+        {"cell_type": "code", "execution_count": None, "metadata": {},
+         "outputs": [], "source": setup_source(running.requirement)},
+        _markdown_cell(header_markdown(title or "Notebook", page_url, site_title, running)),
+    ]
     for cell in source.get("cells", []):
         kind = cell.get("cell_type")
         text = _as_text(cell.get("source", ""))
