@@ -124,7 +124,7 @@ def test_a_tolerance_is_never_below_the_last_printed_digit():
     claim = claims.get("ch3.ce30")
     same = claims.measured(claim, [0.9549, 0.9549, 0.9549], True, "full", 3)
     assert same.spread == 0 and same.tolerance == pytest.approx(1e-4)
-    assert same.tolerance_source() == "last printed digit"
+    assert same.tolerance_source() == "last digit"
 
 
 def test_reduced_settings_are_not_comparable_never_a_miss(monkeypatch):

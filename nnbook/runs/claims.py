@@ -205,7 +205,7 @@ class Comparison:
         if self.spread is not None and 2 * self.spread > self.claim.step():
             what = "triples" if self.claim.metric == "best_of_3" else "seeds"
             return f"2 SD of {len(self.samples)} {what}"
-        return "last printed digit"
+        return "last digit"
 
     def formatted(self) -> str:
         """Our value as the report writes it, with how it summarises our runs."""
@@ -225,7 +225,7 @@ class Comparison:
             return f"{value} (vote of {self.runs} networks)"
         if len(self.samples) > 1:
             low, high = min(self.samples), max(self.samples)
-            return (f"{value} (median of {len(self.samples)} seeds, "
+            return (f"{value} (median of {len(self.samples)} seeds: "
                     f"{_format(low, unit, digits)} to {_format(high, unit, digits)})")
         return value
 
