@@ -71,14 +71,24 @@ def _check_row(row, where: str) -> Row:
     return row
 
 
+SQUEEZE = 5.0
+"""Unscored rows may widen the axis to at most this many times what the scored rows need;
+beyond it they are drawn at the edge, with their value written beside them."""
+
+
 def _limit(rows: list[Row]) -> float:
     """Half the width of the axis: room for every scored row, its samples and its band, and
     for the unscored rows as long as they do not squeeze the scored ones out of sight."""
-    scored = [r for r in rows if r.status != "not comparable (fast)"] or rows
-    spans = [abs(r.difference) for r in scored] + [abs(s) for r in scored for s in r.samples]
-    spans += [r.tolerance for r in rows if r.tolerance is not None]
-    limit = max(spans + [1e-12])
-    return 1.15 * limit
+    def span(some):
+        values = [abs(r.difference) for r in some] + [abs(s) for r in some for s in r.samples]
+        return max(values + [r.tolerance for r in some if r.tolerance is not None] + [1e-12])
+
+    scored = [r for r in rows if r.status != "not comparable (fast)"]
+    unscored = [r for r in rows if r.status == "not comparable (fast)"]
+    if not scored:
+        return 1.15 * span(unscored)
+    need = span(scored)
+    return 1.15 * max(need, min(span(unscored), SQUEEZE * need) if unscored else need)
 
 
 @house_style
@@ -119,10 +129,12 @@ def agreement(panels: Mapping[str, Sequence[Row]], title: str | None = None) -> 
             marker = "o" if d == row.difference else (">" if d > 0 else "<")
             ax.plot([d], [yi], marker, markersize=7, markerfacecolor=face, markeredgecolor=edge,
                     markeredgewidth=1.5, zorder=3)
-            if marker != "o":
-                ax.annotate(f"{row.difference:+.3g}", (d, yi), xytext=(-4 if d > 0 else 4, 6),
+            if marker != "o":  # off the axis: drawn at its edge, with its value beside it
+                ax.annotate(f"{row.difference:+.3g}", (d, yi), xytext=(-9 if d > 0 else 9, 0),
                             textcoords="offset points", ha="right" if d > 0 else "left",
-                            fontsize=10, color=INK)
+                            va="center", fontsize=10, color=INK, zorder=4,
+                            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
+                                  "edgecolor": "none"})
         ax.axvline(0.0, color=INK, linewidth=1.0, zorder=2)
         ax.set_xlim(-limit, limit)
         ax.set_ylim(-0.7, len(rows) - 0.3)
