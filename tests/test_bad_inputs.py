@@ -65,9 +65,9 @@ def test_a_diverged_run_is_stored_as_diverged_and_never_given_an_accuracy(cache,
     assert run.diverged.describe() == "diverged at epoch 1 (lmbda too large)"
     assert run.history.diverged_at == 1 and run.history.evaluation_accuracy == []
     with pytest.raises(ValueError, match=r"test.diverges #1 diverged at epoch 1 .*no accuracy"):
-        run.accuracy
+        _ = run.accuracy
     with pytest.raises(ValueError, match="every run of test.diverges diverged"):
-        result.best
+        _ = result.best
     stored = json.loads(run.path.read_text())
     assert stored["outcome"]["tag"] == "diverged" and "accuracy" not in stored["outcome"]
     assert not run.path.with_suffix(".npz").exists()  # a network of NaNs is not kept

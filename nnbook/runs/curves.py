@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from nnbook.runs import experiments, original, profile as profiles
+from nnbook.runs import experiments, original, outcomes, profile as profiles
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,18 @@ def _sweep(run) -> np.ndarray:
 
 _OVER = "ch3-overfitting"
 _L2 = "ch3-regularization"
+def _recorded_initialization(hidden: int, key: str) -> np.ndarray:
+    return original.weight_initialization(hidden)[key]
+
+
+def _recorded_cost(eta: float) -> np.ndarray:
+    return original.learning_rate_costs()[eta]
+
+
+def _recorded_speed(k: int, j: int) -> np.ndarray:
+    return original.norms_during_training(k)[:, j]
+
+
 CURVES: list[Curve] = [
     Curve("overfit.test_accuracy", 3, "1,000 images, no regularization: test accuracy",
           "ch3.overfit", _history("evaluation_accuracy"),
@@ -149,17 +162,17 @@ CURVES: list[Curve] = [
     *[Curve(f"init.{init}{hidden}", 3,
             f"[784, {hidden}, 10], {name} initialisation: validation accuracy",
             f"ch3.init_{init}{hidden}", _history("evaluation_accuracy"),
-            (lambda hidden=hidden, key=key: original.weight_initialization(hidden)[key]),
+            partial(_recorded_initialization, hidden, key),
             label="ch3-weight-initialization")
       for hidden in (30, 100)
       for init, key, name in (("scaled", "new", "N(0, 1/n_in)"), ("large", "old", "N(0, 1)"))],
     *[Curve(f"eta.{eta}", 3, f"[784, 30, 10], eta = {eta}: training cost", f"ch3.eta.{eta}",
-            _history("training_cost"), (lambda eta=eta: original.learning_rate_costs()[eta]),
+            _history("training_cost"), partial(_recorded_cost, eta),
             unit="cost", label="ch3-hyper-parameters")
       for eta in original.LEARNING_RATES],
     *[Curve(f"speed.{k}.l{j + 1}", 5,
             f"{k} hidden layers: speed of learning of hidden layer {j + 1}", f"ch5.speed.{k}",
-            _layer(j), (lambda k=k, j=j: original.norms_during_training(k)[:, j]), unit="norm",
+            _layer(j), partial(_recorded_speed, k, j), unit="norm",
             scale="log", x="step", label="ch5-vanishing")
       for k in (2, 3, 4) for j in range(k)],
 ]
@@ -189,7 +202,9 @@ def compare(curve_id: str, profile: str | None = None) -> CurveComparison:
     ours = median_curve([curve.ours(r) for r in result.runs])
     theirs = np.asarray(curve.theirs(), dtype=float)
     if curve.x == "images":
-        measured = {r.n_train for r in result.runs[0].outcome.rows}
+        sweep = result.runs[0].outcome
+        assert isinstance(sweep, outcomes.SizeSweep)
+        measured = {r.n_train for r in sweep.rows}
         sizes = [n for n in original.SWEEP_SIZES if n in measured]
         keep = [original.SWEEP_SIZES.index(n) for n in sizes]
         theirs, points = theirs[keep], np.array(sizes)
