@@ -47,10 +47,9 @@ def test_chapters_1_to_5_register_every_number_with_both_sections():
     assert len(first_five) >= 60
     anchors = _anchors()
     for c in claims.CLAIMS.values():
-        if c.chapter not in (1, 2, 3, 4, 5, 6):
-            continue
-        assert c.our_section() in anchors, c.id
-        assert c.url.startswith(claims.BOOK) and ("#" in c.url or c.chapter == 6), c.id
+        assert c.our_section() in anchors, c.id  # every row of the report links to our page
+        # the original's section: an anchor, except in chapter 6 and the appendix (one section)
+        assert c.url.startswith(claims.BOOK) and ("#" in c.url or c.chapter in (6, 7)), c.id
         if c.metric == "cited" or not c.scored:
             assert c.why(), c.id  # everything not re-run or not scored says why
 
@@ -182,14 +181,15 @@ def test_a_whole_curve_is_compared_epoch_by_epoch_with_the_median_of_the_seeds(m
     theirs = original.overfitting(50_000).evaluation_accuracy  # 30 epochs
     bump = np.zeros(30)
     bump[11] = 0.05
-    seeds = [theirs + 0.01 + bump, theirs + 0.01, theirs - 0.02]  # median: theirs + 0.01 (+ bump)
+    # one seed far off at epoch 12, which the median over the seeds ignores: theirs - 0.01
+    seeds = [theirs - 0.01 - bump, theirs - 0.01, theirs + 0.002]
     histories = [History(evaluation_accuracy=list(s), training_accuracy=list(s)) for s in seeds]
     monkeypatch.setattr(experiments, "run",
                         lambda name, profile=None: _result(name, histories=histories))
     cc = curves.compare("overfit_full.test_accuracy", "full")
     assert cc.runs == 3 and len(cc.points) == 30 and cc.full_settings
     assert cc.largest == pytest.approx(0.01) and cc.mean == pytest.approx(0.01)
-    assert cc.signed_mean == pytest.approx(0.01)
+    assert cc.signed_mean == pytest.approx(-0.01)
 
 
 def test_a_curve_of_speeds_is_compared_by_ratio(monkeypatch):

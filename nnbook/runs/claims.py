@@ -121,8 +121,13 @@ class Claim:
         return self.reason or (LITERATURE if self.metric == "cited" else "")
 
     def our_section(self) -> str:
-        """Our page and section: the label, or the chapter's page."""
-        return self.label or (f"chapter{self.chapter}" if isinstance(self.chapter, int) else "")
+        """Our page and section: the label, or the label of the chapter's page (the appendix is
+        chapter 7 in this registry)."""
+        if self.label:
+            return self.label
+        if self.chapter == 7:
+            return "appendix"
+        return f"chapter{self.chapter}" if isinstance(self.chapter, int) else ""
 
 
 def _format(value: float, unit: str, digits: int | None = None) -> str:
