@@ -199,7 +199,7 @@ def _torch_trainer(spec: Spec, x, y, threads: int, seed: int):
     torch.manual_seed(seed)
     act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[spec.activation]
     modules: list = []
-    for i, (kind, fan_in, n_out, _) in enumerate(layer_shapes(spec)):
+    for kind, fan_in, n_out, _ in layer_shapes(spec):
         if kind == "conv":
             modules += [nn.Conv2d(fan_in // 25, n_out, 5), nn.MaxPool2d(2), act()]
             continue

@@ -2,13 +2,55 @@
 
 ``precompute`` trains what the book's pages need on this machine's cores, on a Dask cluster
 (``--scheduler``) or as one shard of a CI job matrix (``--shard K/N``; ``--plan N`` shows the
-shards); ``cache-key`` prints the hash of the training code that every run's cache key holds.
+shards); ``fetch-data`` downloads MNIST (``--mirror URL``, ``--timeout S``, ``--deadline S``);
+``cache-key`` prints the hash of the training code that every run's cache key holds.
+
+A bad argument or environment variable (NNBOOK_PROFILE, NNBOOK_CACHE, NNBOOK_DATA) is answered
+with one line on stderr and exit status 2; a download or a run that fails, with its message and
+exit status 1. Neither prints a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+import urllib.parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, answering a bad argument with one line (no usage block) and exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0; got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0; got {text!r}")
+    return value
+
+
+def _url(text: str) -> str:
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.scheme == "file"):
+        raise argparse.ArgumentTypeError(f"must be an http(s) or file URL of a folder holding the "
+                                         f"four MNIST files; got {text!r}")
+    return text
 
 
 def _duration(seconds: float | None) -> str:
@@ -34,30 +76,76 @@ def _show(progress, stream=sys.stderr) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nnbook", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="python -m nnbook", description=__doc__,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    from nnbook import __version__
+
+    parser.add_argument("--version", action="version", version=f"nnbook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("precompute", help="train every run the book needs that is not cached yet")
     p.add_argument("experiments", nargs="*", help="experiment names or prefixes (default: all), e.g. ch1")
     p.add_argument("--profile", choices=("full", "fast"), help="default: $NNBOOK_PROFILE or full")
-    p.add_argument("--jobs", type=int, help="local worker processes (default: every core)")
+    p.add_argument("--jobs", type=_positive_int, help="local worker processes (default: every core)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="train on the Dask cluster of this scheduler, e.g. tcp://host:8786 "
                         "(default: $NNBOOK_SCHEDULER; unset: local processes)")
     p.add_argument("--shard", metavar="K/N", help="compute only shard K of N (a CI job matrix)")
-    p.add_argument("--plan", type=int, metavar="N",
+    p.add_argument("--plan", type=_positive_int, metavar="N",
                    help="print how the runs split into N shards, with estimated times, and stop")
-    p.add_argument("--cores", type=int, default=4,
+    p.add_argument("--cores", type=_positive_int, default=4,
                    help="cores per shard's machine, for --plan's time estimates (default: 4)")
     p.add_argument("--list", action="store_true", help="list the runs that would be computed, and stop")
-    sub.add_parser("fetch-data", help="download and verify MNIST into the data folder")
+    f = sub.add_parser("fetch-data", help="download and verify MNIST into the data folder")
+    f.add_argument("--mirror", action="append", type=_url, metavar="URL",
+                   help="base URL to download from, tried before the built-in mirrors "
+                        "(repeat for several)")
+    f.add_argument("--timeout", type=_seconds, metavar="S",
+                   help="seconds to wait for a mirror to answer, and a transfer that delivers "
+                        "less than 16 KiB in that time has stalled (default: 30)")
+    f.add_argument("--deadline", type=_seconds, metavar="S",
+                   help="seconds one file's download may take in all (default: 600)")
     sub.add_parser("cache-key", help="print the hash of the training code (part of every run's key)")
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except _Failure as exc:
+        start = "\n" if sys.stderr.isatty() else ""  # below a progress bar left unfinished
+        print(f"{start}{parser.prog}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+class _Failure(Exception):
+    """A command that failed for a reason outside the program (a download, a missing run)."""
+
+
+def _environment(parser, args) -> None:
+    """Check every environment variable the command reads, up front: a bad value is a usage
+    error (one line, exit status 2), not a traceback from deep inside the command."""
+    from nnbook import data
+    from nnbook.runs import cache, profile
+
+    try:
+        if args.command in ("fetch-data", "precompute"):
+            data.data_dir()
+        if args.command == "precompute":
+            profile.current(args.profile)
+            cache.cache_dir()
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def _run(parser, args) -> int:
+    _environment(parser, args)
+    from nnbook import data
 
     if args.command == "fetch-data":
-        from nnbook.data import fetch_mnist
-
-        print(fetch_mnist(progress=True))
+        mirrors = tuple(args.mirror or ()) + data.MIRRORS
+        try:
+            print(data.fetch_mnist(mirrors=mirrors, progress=None,  # a bar on a terminal
+                                   timeout=args.timeout or data.TIMEOUT,
+                                   deadline=args.deadline or data.DEADLINE))
+        except (data.DownloadError, data.ChecksumError, data.IDXFormatError, OSError) as exc:
+            raise _Failure(exc) from None
         return 0
 
     from nnbook.runs import cache, experiments, precompute
@@ -85,8 +173,12 @@ def main(argv=None) -> int:
             if chosen is None or precompute.Task(name, repeat) in chosen:
                 print(f"{name} #{repeat + 1}")
         return 0
-    n = precompute.precompute(names, profile, jobs=args.jobs, scheduler=args.scheduler,
-                              shard=shard, report=_show)
+    try:
+        n = precompute.precompute(names, profile, jobs=args.jobs, scheduler=args.scheduler,
+                                  shard=shard, report=_show)
+    except (data.DownloadError, data.ChecksumError, data.IDXFormatError,
+            data.MNISTNotFoundError) as exc:
+        raise _Failure(exc) from None
     where = f" (shard {args.shard})" if shard else ""
     print(f"{n} run(s) computed for the {profile} profile{where}; cache: {cache.cache_dir()}",
           file=sys.stderr)

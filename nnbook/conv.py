@@ -354,6 +354,8 @@ def to_phases(z: np.ndarray, p: int, out: np.ndarray | None = None) -> np.ndarra
     k, rows, cols, m = z.shape
     if p == 1:
         return z.reshape(k, 1, 1, rows, cols, m)
+    if out is None:
+        out = np.empty((k, p, p, rows // p, cols // p, m), z.dtype)
     np.copyto(out, z.reshape(k, rows // p, p, cols // p, p, m).transpose(0, 2, 4, 1, 3, 5))
     return out
 

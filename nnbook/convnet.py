@@ -33,7 +33,8 @@ import numpy as np
 from nnbook import activations, regularizers
 from nnbook import conv
 from nnbook.layers import ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer
-from nnbook.checks import check_positive_int, check_rate
+from nnbook.checks import (check_images, check_labels, check_outputs, check_positive_int,
+                           check_rate)
 
 __all__ = ["ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network", "network3_lmbda",
            "ensemble_predict", "architecture", "ARCHITECTURES"]
@@ -152,33 +153,25 @@ class Network:
 
     # ---- inputs ---------------------------------------------------------------------------
 
-    def _images(self, images, name: str = "images") -> np.ndarray:
-        """Images as rows (m, n_in) of the network's dtype."""
+    def _images(self, images, name: str = "images", *, finite: bool = True,
+                allow_empty: bool = True) -> np.ndarray:
+        """Images as rows (m, n_in) of the network's dtype, checked by :func:`nnbook.checks.check_images`
+        (floating point, and with ``finite`` every value finite: one pass, once per call)."""
         x = np.asarray(images)
         first = self.layers[0]
+        shapes = (f"(m, {first.input_size}) or (m, {', '.join(map(str, first.image_shape))})"
+                  if isinstance(first, ConvPoolLayer) else f"(m, {first.input_size})")
         if x.ndim == 4 and isinstance(first, ConvPoolLayer):
             if x.shape[1:] != first.image_shape:
                 raise ValueError(f"{name} must have shape (m, {', '.join(map(str, first.image_shape))}) "
                                  f"or (m, {first.input_size}); got {x.shape}")
             x = x.reshape(len(x), -1)
-        if x.ndim != 2 or x.shape[1] != first.input_size:
-            expected = (f"(m, {first.input_size}) or (m, {', '.join(map(str, first.image_shape))})"
-                        if isinstance(first, ConvPoolLayer) else f"(m, {first.input_size})")
-            raise ValueError(f"{name} must have shape {expected}, one example per row; got "
-                             f"shape {x.shape} (rank {x.ndim})")
-        if x.dtype.kind != "f":
-            raise ValueError(f"{name} must be floating point (pixels in [0, 1]); got {x.dtype}")
+        x = check_images(name, x, first.input_size, shapes=shapes, allow_empty=allow_empty,
+                         finite=finite)
         return x.astype(self.dtype, copy=False)
 
     def _labels(self, labels, m: int, name: str = "labels") -> np.ndarray:
-        y = np.asarray(labels)
-        if y.shape != (m,) or not np.issubdtype(y.dtype, np.integer):
-            raise ValueError(f"{name} must be {m} integer labels, shape ({m},); got {y.dtype} "
-                             f"array of shape {y.shape}")
-        n_out = self.layers[-1].n_out
-        if m and (y.min() < 0 or y.max() >= n_out):
-            raise ValueError(f"{name} must lie in 0..{n_out - 1}; got values from {y.min()} "
-                             f"to {y.max()}")
+        y = check_labels(name, labels, m, self.layers[-1].n_out)
         return y.astype(np.intp, copy=False)
 
     # ---- the passes -----------------------------------------------------------------------
@@ -277,10 +270,15 @@ class Network:
 
     # ---- what nnbook.train.sgd asks of a network --------------------------------------------
 
-    def check_examples(self, images, labels, name: str = "data") -> tuple[np.ndarray, np.ndarray]:
+    def check_examples(self, images, labels, name: str = "data", *,
+                       allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """``(images, labels)`` as training takes them: rows of the network's dtype, labels
-        checked and of numpy's index type."""
-        x = self._images(images, f"{name} images")
+        checked and of numpy's index type.
+
+        The one validation of a data set (:mod:`nnbook.checks`), shared with the fully connected
+        network: floating-point images, at least one (unless ``allow_empty``), every pixel
+        finite, integer labels naming an output neuron; once per call, not per mini-batch."""
+        x = self._images(images, f"{name} images", allow_empty=allow_empty)
         return x, self._labels(labels, len(x), f"{name} labels")
 
     def uses_dropout(self, p: float) -> bool:
@@ -306,7 +304,9 @@ class Network:
         ``images`` are rows (m, 784) or, for a convolutional first layer, (m, 1, 28, 28). Test
         time: no dropout, and with ``dropout="network3"`` each weighted input is scaled by
         (1 - p)."""
-        x = self._images(images)
+        return self._outputs(self._images(images))
+
+    def _outputs(self, x: np.ndarray) -> np.ndarray:
         out = np.empty((len(x), self.layers[-1].n_out), self.dtype)
         for k in range(0, len(x), _EVAL_BATCH):
             out[k:k + _EVAL_BATCH] = self._forward(x[k:k + _EVAL_BATCH], False).T
@@ -317,10 +317,15 @@ class Network:
         return np.argmax(self.feedforward(images), axis=1)
 
     def accuracy(self, images, labels) -> float:
-        """The fraction of ``images`` whose prediction equals ``labels``."""
-        x = self._images(images)
+        """The fraction of ``images`` whose prediction equals ``labels``.
+
+        Checked first, once: at least one image, finite floating-point pixels, integer labels
+        naming an output neuron. A network whose outputs are NaN has no accuracy:
+        FloatingPointError (:func:`nnbook.checks.check_outputs`)."""
+        x = self._images(images, allow_empty=False)
         y = self._labels(labels, len(x))
-        return float(np.mean(self.predict(x) == y)) if len(y) else float("nan")
+        outputs = check_outputs(self._outputs(x))
+        return float(np.mean(np.argmax(outputs, axis=1) == y))
 
     def total_cost(self, images, labels, lmbda: float = 0.0, n: int | None = None,
                    regularization: str = "L2", *, masks=None) -> float:
@@ -346,8 +351,9 @@ class Network:
     def gradient(self, images, labels, masks=None) -> list[np.ndarray]:
         """dC/dp of the mean log-likelihood cost over the examples, by backpropagation: one
         array per parameter, in the order of :meth:`parameters` (no L2 term). ``masks`` as in
-        :meth:`total_cost`."""
-        x = self._images(images)
+        :meth:`total_cost`. The shape and dtype of ``images`` are checked, not every value (this
+        runs once per mini-batch)."""
+        x = self._images(images, finite=False)
         y = self._labels(labels, len(x))
         internal = self._masks(masks, len(x))
         self._forward(x, True, internal)

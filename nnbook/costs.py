@@ -16,6 +16,8 @@ value, which needs every y_j, builds the one-hot rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from nnbook.activations import Activation, Sigmoid, Softmax, sigmoid
@@ -165,7 +167,8 @@ def check_output(cost, activation: Activation) -> None:
     A cost of your own is not checked: its ``delta`` decides.
     """
     kind = cost if isinstance(cost, type) else type(cost)  # a class, or an instance of one
-    required = {CrossEntropyCost: Sigmoid, LogLikelihoodCost: Softmax}.get(kind)
+    requirements: dict[type, Any] = {CrossEntropyCost: Sigmoid, LogLikelihoodCost: Softmax}
+    required = requirements.get(kind)
     if required is not None and not isinstance(activation, required):
         raise ValueError(
             f"cost={cost.name!r} assumes {required.name} output neurons; got "

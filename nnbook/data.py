@@ -10,6 +10,10 @@ Every file is checked against the SHA-256 of its *decompressed* content (one of 
 archives was recompressed, so the archive bytes prove nothing) before it is parsed: a damaged or
 substituted file is never trained on. Files are looked for in :func:`data_dir` and, when missing,
 downloaded from :data:`MIRRORS` atomically (temporary file, verify, rename). Nothing is unpickled.
+A download gives up on a mirror that does not answer, that stalls (less than 16 KiB in
+``timeout`` seconds) or that takes longer than ``deadline`` seconds for one file, and tries the
+next; its temporary file is removed on every exit Python sees, and one left by a killed process
+is removed by the next download into the folder once it is a day old. Files are written 0644.
 
 As in the book, the first 50,000 official training images are for training, the last 10,000 for
 validation, and the official 10,000 test images for testing.
@@ -24,6 +28,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 import urllib.request
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -58,7 +63,15 @@ SHA256: dict[str, str] = {
 }
 """SHA-256 of each file's decompressed content (the raw IDX bytes), keyed by the .gz name."""
 
+TIMEOUT = 30.0
+"""Seconds to wait for a mirror to connect or answer, and the window of the stall check."""
+
+DEADLINE = 600.0
+"""Seconds one file's download may take in all, however steadily it arrives."""
+
 VALIDATION_SIZE = 10_000
+_STALL_BYTES = 16 * 1024  # a transfer that delivers less than this in TIMEOUT seconds has stalled
+_STALE_SECONDS = 24 * 3600  # a temporary file this old was left by a killed download
 _IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CHUNK = 1 << 16
 _FIX = ("set NNBOOK_DATA to a folder holding the four MNIST files ({}), or get network access "
@@ -139,11 +152,23 @@ def data_dir() -> Path:
     """The folder MNIST is read from: ``$NNBOOK_DATA`` if set, else a per-user cache folder.
 
     The cache folder is ``$XDG_CACHE_HOME/nnbook/mnist``, by default ``~/.cache/nnbook/mnist``.
+    Raises ValueError, naming the variable, if that path (or a folder above it) is a file.
     """
     if os.environ.get("NNBOOK_DATA"):
-        return Path(os.environ["NNBOOK_DATA"]).expanduser()
+        return _check_folder(Path(os.environ["NNBOOK_DATA"]).expanduser(), "NNBOOK_DATA")
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache).expanduser() / "nnbook" / "mnist"
+    return _check_folder(Path(cache).expanduser() / "nnbook" / "mnist", "XDG_CACHE_HOME")
+
+
+def _check_folder(folder: Path, source: str) -> Path:
+    """``folder`` unless it, or the first of its parents that exists, is not a folder."""
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"{source} must name a folder for the MNIST files; {parent} is "
+                                 f"a file, not a folder")
+            break
+    return folder
 
 
 def load_mnist(data_dir: PathLike | None = None, *, download: bool = True,
@@ -181,7 +206,7 @@ def load_mnist(data_dir: PathLike | None = None, *, download: bool = True,
                 f"is off (download=False). To fix this, {_FIX}.")
         report = _reporter(progress)
         for name in missing:
-            _download(name, folder, MIRRORS, report, 30)
+            _download(name, folder, MIRRORS, report, TIMEOUT, DEADLINE)
         train_x, train_y, test_x, test_y = (_read_verified(folder / name) for name in FILES)
         train = _to_dataset(train_x, train_y, folder / FILES[0], folder / FILES[1])
         if len(train) <= VALIDATION_SIZE:
@@ -194,7 +219,8 @@ def load_mnist(data_dir: PathLike | None = None, *, download: bool = True,
 
 
 def fetch_mnist(data_dir: PathLike | None = None, *, mirrors: Sequence[str] = MIRRORS,
-                progress: bool | Progress | None = None, timeout: float = 30) -> Path:
+                progress: bool | Progress | None = None, timeout: float = TIMEOUT,
+                deadline: float = DEADLINE) -> Path:
     """Make sure the four files are in the folder and verified; download the missing ones.
 
     Each missing file is fetched from the first of ``mirrors`` that delivers it intact, into a
@@ -208,7 +234,10 @@ def fetch_mnist(data_dir: PathLike | None = None, *, mirrors: Sequence[str] = MI
     progress : ``None`` draws a bar on stderr if stderr is a terminal, ``True`` always, ``False``
         never; a callable is called as ``progress(name, done_bytes, total_bytes_or_None)``, and
         the last call for a downloaded file has ``done == total``.
-    timeout : seconds to wait for a mirror to connect or send more data.
+    timeout : seconds to wait for a mirror to connect or send more data; a transfer that
+        delivers less than 16 KiB in that many seconds has stalled and the next mirror is tried.
+    deadline : seconds one file's download may take in all (a mirror that trickles steadily is
+        given up on after this long); the next mirror is tried.
 
     Returns
     -------
@@ -222,12 +251,22 @@ def fetch_mnist(data_dir: PathLike | None = None, *, mirrors: Sequence[str] = MI
     """
     folder = _folder(data_dir)
     report = _reporter(progress)
+    timeout, deadline = _seconds("timeout", timeout), _seconds("deadline", deadline)
+    if isinstance(mirrors, (str, bytes)):
+        raise ValueError(f"mirrors must be a list of base URLs; got the string {mirrors!r}")
     for name in FILES:
         if (folder / name).is_file():
             _read_verified(folder / name)
         else:
-            _download(name, folder, mirrors, report, timeout)
+            _download(name, folder, mirrors, report, timeout, deadline)
     return folder
+
+
+def _seconds(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a number of seconds > 0; got {value!r}")
+    return float(value)
 
 
 def mnist_files(data_dir: PathLike | None = None) -> dict[str, bytes]:
@@ -265,6 +304,7 @@ def install_mnist_files(files: dict[str, bytes], data_dir: PathLike | None = Non
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(files[name])
+                os.chmod(temp, 0o644)  # mkstemp makes it private; MNIST is not secret
                 os.replace(temp, folder / name)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
@@ -317,7 +357,7 @@ def one_hot(labels: np.ndarray | Sequence[int], n_classes: int = 10,
 
 
 def _folder(path: PathLike | None) -> Path:
-    return data_dir() if path is None else Path(path).expanduser()
+    return data_dir() if path is None else _check_folder(Path(path).expanduser(), "data_dir")
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -387,14 +427,15 @@ def _to_dataset(images: np.ndarray, labels: np.ndarray, images_path: Path,
 
 
 def _download(name: str, folder: Path, mirrors: Sequence[str], report: Progress,
-              timeout: float) -> None:
+              timeout: float, deadline: float) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale(folder, name)
     failures = []
     for base in mirrors:
         url = base if base.endswith("/") else base + "/"
         url += name
         try:
-            _download_one(url, folder / name, report, timeout)
+            _download_one(url, folder / name, report, timeout, deadline)
             return
         except (OSError, ValueError, http.client.HTTPException) as exc:
             failures.append(f"  {url}: {exc}")
@@ -403,24 +444,56 @@ def _download(name: str, folder: Path, mirrors: Sequence[str], report: Progress,
                         f"To fix this, {_FIX}.")
 
 
-def _download_one(url: str, target: Path, report: Progress, timeout: float) -> None:
+def _remove_stale(folder: Path, name: str) -> None:
+    """Remove the temporary files of downloads of ``name`` that a killed process left behind."""
+    now = time.time()
+    for temp in folder.glob(f".{name}.*.part"):
+        try:
+            if now - temp.stat().st_mtime > _STALE_SECONDS:
+                temp.unlink()
+        except OSError:
+            continue
+
+
+def _download_one(url: str, target: Path, report: Progress, timeout: float,
+                  deadline: float) -> None:
+    """Fetch ``url`` into ``target`` through a temporary file, verified before it is renamed.
+
+    Each read waits at most ``timeout`` seconds (the socket's timeout). Between reads: the
+    transfer has stalled if less than 16 KiB arrived in the last ``timeout`` seconds, and has
+    run out of time ``deadline`` seconds after the request; either raises DownloadError. Reads
+    take what has arrived (``read1``), so a mirror sending one byte a second is still watched.
+    """
+    start = time.monotonic()
     with urllib.request.urlopen(url, timeout=timeout) as response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         try:
             done = 0
+            mark_time, mark_done = start, 0  # when the stall check last saw 16 KiB arrive
+            read = getattr(response, "read1", response.read)
             with os.fdopen(fd, "wb") as out:
                 report(target.name, done, total)
-                while chunk := response.read(_CHUNK):
+                while chunk := read(_CHUNK):
                     out.write(chunk)
                     done += len(chunk)
                     report(target.name, done, total)
+                    now = time.monotonic()
+                    if now - start > deadline:
+                        raise DownloadError(f"gave up after the deadline of {deadline:g} s with "
+                                            f"{done} bytes received")
+                    if done - mark_done >= _STALL_BYTES:
+                        mark_time, mark_done = now, done
+                    elif now - mark_time > timeout:
+                        raise DownloadError(f"the transfer stalled: {done - mark_done} bytes in "
+                                            f"the last {now - mark_time:.1f} s")
             if total is None:
                 report(target.name, done, done)
             elif done != total:
                 raise DownloadError(f"connection closed after {done} of {total} bytes")
             _check_digest(_gunzip(Path(temp).read_bytes(), target.name), target.name, target.name)
+            os.chmod(temp, 0o644)  # mkstemp makes it private; MNIST is not secret
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

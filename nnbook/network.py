@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nnbook import activations, costs, initializers, regularizers
+from nnbook import activations, checks, costs, initializers, regularizers
 
 
 class Network:
@@ -58,12 +58,7 @@ class Network:
 
     def __init__(self, sizes: Sequence[int], *, cost="quadratic", activation="sigmoid",
                  output_activation=None, init="large", rng=None, dtype=np.float64):
-        sizes = list(sizes)
-        if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in sizes):
-            raise ValueError(
-                f"sizes must list at least two positive layer sizes, e.g. [784, 30, 10]; got {sizes!r}"
-            )
-        self.sizes = [int(n) for n in sizes]
+        self.sizes = checks.check_sizes("sizes", sizes)
         self.cost = costs.get(cost)
         self.activation = activations.get(activation)
         if not self.activation.elementwise:
@@ -116,38 +111,43 @@ class Network:
 
     # ---- input checks -------------------------------------------------------------------------
 
-    def check_inputs(self, x) -> np.ndarray:
-        """``x`` as an array of shape (m, n_1), one example per row, or a ValueError."""
-        x = np.asarray(x)
-        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"x must have shape (m, {self.sizes[0]}); got {x.shape}: nnbook takes one example per row"
-            )
-        return x
+    def check_inputs(self, x, name: str = "x", *, finite: bool = False) -> np.ndarray:
+        """``x`` as an array of shape (m, n_1) of floating-point values, or a ValueError.
 
-    def check_targets(self, y, m: int) -> np.ndarray:
+        The shape and dtype cost nothing to check, and are checked on every call, mini-batches
+        included; with ``finite`` every value is checked too (one pass over ``x``), which the
+        public evaluation methods do once per call (:func:`nnbook.checks.check_images`).
+        """
+        return checks.check_images(name, x, self.sizes[0], allow_empty=True, finite=finite)
+
+    def check_targets(self, y, m: int, name: str = "y") -> np.ndarray:
         """Integer labels (m,), checked and kept as they are; or real targets of shape (m, n_L)."""
         y = np.asarray(y)
         n_out = self.sizes[-1]
         if y.ndim == 1 and y.dtype.kind in "iu":
             if y.shape[0] != m:
-                raise ValueError(f"y must have {m} labels, one per row of x; got {y.shape[0]}")
+                raise ValueError(f"{name} must have {m} labels, one per row of x; got {y.shape[0]}")
             labels = y.tolist()  # checked in Python: faster than two numpy reductions on a mini-batch
             if labels and (min(labels) < 0 or max(labels) >= n_out):
                 raise ValueError(f"labels must lie in 0..{n_out - 1}; got values from {min(labels)} "
                                  f"to {max(labels)}")
             return y
-        if y.shape != (m, n_out):
+        if y.shape != (m, n_out) or y.dtype.kind not in "fiu":
             raise ValueError(
-                f"y must be {m} integer labels or targets of shape ({m}, {n_out}); got {y.dtype} array of shape {y.shape}"
+                f"{name} must be {m} integer labels or real targets of shape ({m}, {n_out}); got "
+                f"{y.dtype} array of shape {y.shape}"
             )
         return y.astype(self.dtype, copy=False)
 
     # ---- the forward pass ---------------------------------------------------------------------
 
     def feedforward(self, x) -> np.ndarray:
-        """The output activations a^L for each row of ``x``: shape (m, n_L). Equation (25)."""
-        a = self.check_inputs(x)
+        """The output activations a^L for each row of ``x``: shape (m, n_L). Equation (25).
+
+        ``x`` is checked once: floating point, finite (:meth:`check_inputs`)."""
+        return self._feedforward(self.check_inputs(x, finite=True))
+
+    def _feedforward(self, a: np.ndarray) -> np.ndarray:
         for w, b, f in zip(self.weights, self.biases, self.activation_functions()):
             a = f.fn(a @ w.T + b)  # (m, n_l)
         return a
@@ -219,16 +219,28 @@ class Network:
 
     # ---- what nnbook.train.sgd asks of a network ----------------------------------------------
 
-    def check_examples(self, x, y, name: str = "data") -> tuple[np.ndarray, np.ndarray]:
+    def check_examples(self, x, y, name: str = "data", *,
+                       allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """``(x, y)`` as training takes them: rows of the network's dtype, labels checked.
 
-        ``name`` goes into the error message ("training_data must hold images of shape ...").
+        The one validation of a data set, once per call of :func:`nnbook.train.sgd`, shared with
+        the convolutional network (:mod:`nnbook.checks`): floating-point images (0-255 bytes are
+        refused with a hint to scale them), at least one example, every value finite, and
+        integer labels naming an output neuron (or finite real targets of shape (m, n_L)).
+        ``name`` goes into the error message ("training_data images must ..."); ``allow_empty``
+        accepts a set of no examples.
         """
         x = np.asarray(x)
         if x.ndim != 2 or np.ndim(y) == 0 or len(y) != len(x):
             raise ValueError(f"{name} must hold images of shape (m, n) and m labels; got "
                              f"{x.shape} and {np.shape(y)}")
-        return self.check_inputs(x).astype(self.dtype, copy=False), self.check_targets(y, len(x))
+        x = checks.check_images(f"{name} images", x, self.sizes[0], allow_empty=allow_empty)
+        y = np.asarray(y)
+        if y.ndim == 1:
+            y = checks.check_labels(f"{name} labels", y, len(x), self.sizes[-1])
+        else:
+            y = checks.check_finite(f"{name} targets", self.check_targets(y, len(x), f"{name} targets"))
+        return x.astype(self.dtype, copy=False), y
 
     def uses_dropout(self, p: float) -> bool:
         """Whether training with dropout probability ``p`` (chapter 3) drops anything."""
@@ -256,12 +268,16 @@ class Network:
         return np.argmax(self.feedforward(x), axis=1)
 
     def accuracy(self, x, labels) -> float:
-        """The fraction of rows of ``x`` whose prediction equals ``labels``."""
-        labels = np.asarray(labels)
-        predictions = self.predict(x)
-        if labels.shape != predictions.shape:
-            raise ValueError(f"labels must have shape {predictions.shape}; got {labels.shape}")
-        return float(np.mean(predictions == labels))
+        """The fraction of rows of ``x`` whose prediction equals ``labels``.
+
+        Checked first, once: at least one example, finite floating-point values, integer
+        labels naming an output neuron (a label no neuron can give would make the fraction a
+        silent undercount). A network whose outputs are NaN has no accuracy: FloatingPointError
+        (:func:`nnbook.checks.check_outputs`)."""
+        x = checks.check_images("x", x, self.sizes[0])
+        labels = checks.check_labels("labels", labels, len(x), self.sizes[-1])
+        outputs = checks.check_outputs(self._feedforward(x))
+        return float(np.mean(np.argmax(outputs, axis=1) == labels))
 
     def total_cost(self, x, y, lmbda: float = 0.0, n: int | None = None,
                    regularization: str = "L2") -> float:
@@ -278,7 +294,7 @@ class Network:
         50,000 training images; we do not reproduce that.)
         """
         regularizer = regularizers.get(regularization)
-        x = self.check_inputs(x)
+        x = self.check_inputs(x, finite=True)
         y = self.check_targets(y, x.shape[0])
         zs, acts = self.forward(x)
         # From z^L where the cost allows it (cross-entropy, log-likelihood): exact even where the

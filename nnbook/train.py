@@ -30,34 +30,78 @@ measured after every epoch and the number it reports, :attr:`History.test_accura
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
 from nnbook import regularizers
-from nnbook.checks import check_fraction, check_patience, check_positive_int, check_rate
+from nnbook.checks import (check_fraction, check_patience, check_positive_int, check_rate,
+                           check_weight_decay, largest_stable_lmbda, weight_decay_factor)
 from nnbook.schedules import EarlyStopping, HalvingSchedule
 
 
 class TrainingDiverged(ArithmeticError):
-    """Raised when the weights stop being finite numbers during training."""
+    """Raised when the weights stop being finite numbers during training.
+
+    ``where`` says when ("epoch 3", "step 12"); ``cause`` names the hyper-parameter to blame,
+    ``"eta"`` or ``"lmbda"``, and ``reason`` says why (:func:`divergence_cause`).
+    """
+
+    def __init__(self, message: str, where: str = "", cause: str = "eta", reason: str = ""):
+        super().__init__(message)
+        self.where, self.cause, self.reason = where, cause, reason
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Why a run diverged: the hyper-parameter to blame (``"eta"`` or ``"lmbda"``) and a sentence."""
+
+    cause: str
+    reason: str
+
+
+def divergence_cause(eta: float, lmbda: float = 0.0, n: int | None = None,
+                     regularization: str = "L2", mu: float = 0.0) -> Divergence:
+    """Which hyper-parameter made the weights stop being finite, and why.
+
+    L2 weight decay multiplies every weight by 1 - eta lmbda / n at each step (equation 93 of
+    chapter 3; with momentum mu the bound is eta lmbda / n = 2 (1 + mu)). Beyond the bound of
+    :func:`nnbook.checks.largest_stable_lmbda` the decay alone makes the weights grow without
+    limit, whatever the gradient does: the cause is lmbda, and a smaller learning rate would only
+    hide it. Otherwise the steps themselves were too large: the cause is eta. Without ``n`` the
+    two cannot be told apart, and both are named.
+    """
+    if lmbda and n is not None and regularization == "L2" and lmbda > largest_stable_lmbda(eta, n, mu):
+        return Divergence("lmbda", (
+            f"lmbda={lmbda} is too large for eta={eta} and n={n} training examples: the weight "
+            f"decay factor 1 - eta lmbda / n is {weight_decay_factor(eta, lmbda, n):.3g}, so "
+            f"every step multiplies each weight by a number larger than 1 in size. Choose lmbda "
+            f"below {largest_stable_lmbda(eta, n, mu):.3g} (or a smaller eta)."))
+    if lmbda and n is None:
+        return Divergence("eta", f"Try a smaller learning rate than eta={eta} or a smaller lmbda "
+                                 f"than {lmbda}.")
+    return Divergence("eta", f"Try a smaller learning rate than eta={eta}.")
 
 
 def check_divergence(net, where: str, eta: float, lmbda: float = 0.0,
-                     allow: bool = False) -> bool:
+                     allow: bool = False, *, n: int | None = None, mu: float = 0.0,
+                     regularization: str = "L2") -> bool:
     """The divergence check of every training loop: are ``net``'s parameters still finite?
 
-    Returns False while they are. Once they are not, raises :class:`TrainingDiverged` with a
-    hint, naming ``where`` ("epoch 3", "step 12"), or returns True if the caller ``allow``\\ s
-    divergence and records it itself (chapter 1 shows a learning rate that fails on purpose).
+    Returns False while they are. Once they are not, raises :class:`TrainingDiverged` naming
+    ``where`` ("epoch 3", "step 12") and the cause (:func:`divergence_cause`; pass the training
+    set's size ``n`` so that lmbda can be told from eta), or returns True if the caller
+    ``allow``\\ s divergence and records it itself (chapter 1 shows a learning rate that fails on
+    purpose).
     """
     if all(np.isfinite(p).all() for p in net.parameters()):
         return False
     if allow:
         return True
-    raise TrainingDiverged(
-        f"training diverged in {where}: the weights are no longer finite numbers. Try a smaller "
-        f"learning rate than eta={eta}" + (f" or a smaller lmbda than {lmbda}" if lmbda else "") + ".")
+    why = divergence_cause(eta, lmbda, n, regularization, mu)
+    raise TrainingDiverged(f"training diverged in {where}: the weights are no longer finite "
+                           f"numbers. {why.reason}", where, why.cause, why.reason)
 
 
 @dataclass
@@ -69,8 +113,10 @@ class History:
     test data), ``test_accuracy`` on ``test_data`` (chapter 6 measures both). ``eta`` is the
     learning rate used in each epoch (it changes only with a schedule). ``diverged_at`` is the
     (1-based) epoch after which the parameters stopped being finite, for runs that asked to
-    record divergence instead of stopping; ``stopped_at`` the epoch after which early stopping
-    or the learning-rate schedule ended training.
+    record divergence instead of stopping, ``diverged_cause`` the hyper-parameter to blame
+    (``"eta"`` or ``"lmbda"``) and ``diverged_reason`` why (:func:`divergence_cause`);
+    ``stopped_at`` the epoch after which early stopping or the learning-rate schedule ended
+    training.
     """
 
     evaluation_cost: list[float] = field(default_factory=list)
@@ -80,6 +126,8 @@ class History:
     test_accuracy: list[float] = field(default_factory=list)
     eta: list[float] = field(default_factory=list)
     diverged_at: int | None = None
+    diverged_cause: str | None = None
+    diverged_reason: str | None = None
     stopped_at: int | None = None
 
     @property
@@ -116,6 +164,35 @@ class History:
 
     @classmethod
     def from_dict(cls, d: dict) -> "History":
+        """The History that :meth:`to_dict` wrote as ``d``, checked: a ValueError for anything
+        that is not one (unknown keys, accuracies outside [0, 1], a cost that is negative or NaN,
+        an epoch that is not a positive integer, a divergence without its cause)."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a History must be a JSON object; got {type(d).__name__}")
+        known = {f.name for f in fields(cls)}
+        if unknown := sorted(set(d) - known):
+            raise ValueError(f"a History has no fields {unknown}")
+        for name in ("evaluation_accuracy", "training_accuracy", "test_accuracy",
+                     "evaluation_cost", "training_cost", "eta"):
+            values = d.get(name, [])
+            if not isinstance(values, list) or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in values):
+                raise ValueError(f"History.{name} must be a list of numbers >= 0; got {values!r:.80}")
+            if name.endswith("accuracy") and any(v > 1 for v in values):
+                raise ValueError(f"History.{name} must hold fractions in [0, 1]; got {values!r:.80}")
+            if (name.endswith("accuracy") or name == "eta") and not all(map(math.isfinite, values)):
+                raise ValueError(f"History.{name} must hold finite numbers; got {values!r:.80}")
+        for name in ("diverged_at", "stopped_at"):
+            v = d.get(name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+                raise ValueError(f"History.{name} must be None or an epoch (an integer >= 1); got {v!r}")
+        diverged = d.get("diverged_at") is not None
+        for name in ("diverged_cause", "diverged_reason"):
+            v = d.get(name)
+            if v is not None and not isinstance(v, str):
+                raise ValueError(f"History.{name} must be None or a string; got {v!r}")
+        if d.get("diverged_cause") is not None and not diverged:
+            raise ValueError("History.diverged_cause is set but diverged_at is not")
         return cls(**d)
 
 
@@ -212,7 +289,10 @@ class _Rows:
 
 def _training_source(net, training_data):
     if hasattr(training_data, "mini_batches") and hasattr(training_data, "__len__"):
-        return training_data  # a stream, e.g. nnbook.expand.ShiftedStream
+        # A stream, e.g. nnbook.expand.ShiftedStream: the examples it is made from are checked.
+        if hasattr(training_data, "images") and hasattr(training_data, "labels"):
+            net.check_examples(training_data.images, training_data.labels, "training_data")
+        return training_data
     x, y = _pair(training_data, "training_data")
     return _Rows(*net.check_examples(x, y, "training_data"))
 
@@ -282,9 +362,24 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
         the original shuffled its expanded file once).
     allow_divergence : bool
         If the parameters stop being finite, stop and record the epoch in
-        ``History.diverged_at`` instead of raising :class:`TrainingDiverged`.
+        ``History.diverged_at`` (and its cause in ``diverged_cause`` and ``diverged_reason``)
+        instead of raising :class:`TrainingDiverged`. Without it, an L2 ``lmbda`` whose weight
+        decay alone would make the weights grow (:func:`nnbook.checks.check_weight_decay`) is
+        refused before training starts.
     callback : callable, optional
         Called as ``callback(epoch, history)`` after each epoch (for progress bars).
+
+    Raises
+    ------
+    ValueError
+        For any argument out of its range, named and echoed: data that are not floating point
+        (0-255 bytes with a hint to scale them), empty, not finite, or with labels that name no
+        output neuron (training, evaluation and test data alike, checked once per call by the
+        network's ``check_examples``); hyper-parameters that are not real numbers (bools and
+        strings are refused); an L2 lmbda that diverges with this eta and n.
+    TrainingDiverged
+        If the parameters stop being finite and ``allow_divergence`` is false; its message,
+        ``cause`` and ``reason`` name the hyper-parameter to blame.
 
     Returns
     -------
@@ -309,6 +404,8 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
     n = len(source)
     if n == 0:
         raise ValueError("training_data must hold at least one example")
+    if not allow_divergence and regularizer is regularizers.L2:
+        check_weight_decay(eta, lmbda, n, mu)  # a divergence certain before the first step
     evaluation = test = None
     if evaluation_data is not None:
         evaluation = net.check_examples(*_pair(evaluation_data, "evaluation_data"), "evaluation_data")
@@ -354,20 +451,37 @@ def sgd(net, training_data, epochs: int, mini_batch_size: int, eta: float, lmbda
                 else:
                     grads = net.gradient(xb, yb, masks)
                     gradient_step(net, grads, eta, lmbda, n, regularizer, mu, velocities)
-            if check_divergence(net, f"epoch {epoch}", eta, lmbda, allow_divergence):
-                history.diverged_at = epoch
+            diverged = check_divergence(net, f"epoch {epoch}", eta, lmbda, allow_divergence, n=n,
+                                        mu=mu, regularization=regularization)
+            try:
+                if not diverged:
+                    if watch_accuracy:
+                        history.evaluation_accuracy.append(net.accuracy(*evaluation))
+                    if monitor_evaluation_cost:
+                        history.evaluation_cost.append(
+                            net.total_cost(evaluation[0], evaluation[1], lmbda, n, regularization))
+                    if test is not None:
+                        history.test_accuracy.append(net.accuracy(*test))
+                    if monitor_training_accuracy:
+                        history.training_accuracy.append(net.accuracy(x, labels))
+                    if monitor_training_cost:
+                        history.training_cost.append(net.total_cost(x, y, lmbda, n, regularization))
+            except FloatingPointError:  # finite weights so large that the outputs are NaN
+                if not allow_divergence:
+                    why = divergence_cause(eta, lmbda, n, regularization, mu)
+                    raise TrainingDiverged(f"training diverged in epoch {epoch}: the network's "
+                                           f"outputs are no longer numbers. {why.reason}",
+                                           f"epoch {epoch}", why.cause, why.reason) from None
+                diverged = True
+            if diverged:  # recorded; nothing measured in this epoch is kept
+                for measured in (history.evaluation_accuracy, history.evaluation_cost,
+                                 history.test_accuracy, history.training_accuracy,
+                                 history.training_cost):
+                    del measured[epoch - 1:]
+                why = divergence_cause(eta, lmbda, n, regularization, mu)
+                history.diverged_at, history.diverged_cause, history.diverged_reason = (
+                    epoch, why.cause, why.reason)
                 break
-            if watch_accuracy:
-                history.evaluation_accuracy.append(net.accuracy(evaluation[0], evaluation[1]))
-            if monitor_evaluation_cost:
-                history.evaluation_cost.append(
-                    net.total_cost(evaluation[0], evaluation[1], lmbda, n, regularization))
-            if test is not None:
-                history.test_accuracy.append(net.accuracy(test[0], test[1]))
-            if monitor_training_accuracy:
-                history.training_accuracy.append(net.accuracy(x, labels))
-            if monitor_training_cost:
-                history.training_cost.append(net.total_cost(x, y, lmbda, n, regularization))
             if stopper is not None and stopper.should_stop(history.evaluation_accuracy[-1]):
                 history.stopped_at = epoch
             if scheduler is not None:

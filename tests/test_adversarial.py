@@ -145,7 +145,7 @@ def test_fgsm_raises_each_images_cost_and_the_opposite_step_lowers_it():
     (lambda n, x, y: fgsm(n, x, y[:2], 0.1), r"labels must be 3 integer labels"),
     (lambda n, x, y: fgsm(n, x, y.astype(float), 0.1), r"labels must be 3 integer labels"),
     (lambda n, x, y: fgsm(n, 2 * x + 0.5, y, 0.1), r"images must have pixels in \[0, 1\]"),
-    (lambda n, x, y: input_gradient(n, np.full_like(x, np.nan), y), r"images must be finite"),
+    (lambda n, x, y: input_gradient(n, np.full_like(x, np.nan), y), r"images must hold finite numbers"),
     (lambda n, x, y: input_gradient(object(), x, y), r"net must be an nnbook.convnet.Network"),
     (lambda n, x, y: robustness(n, x, y, [], rng=0), r"epsilons must be a non-empty list"),
     (lambda n, x, y: robustness(n, x, y, 0.1, rng=0), r"epsilons must be a non-empty list"),

@@ -11,7 +11,8 @@ def test_every_claim_is_well_formed():
     for c in claims.CLAIMS.values():
         assert c.url.startswith(claims.BOOK)
         assert c.data in ("test", "validation", "training", "-")
-        assert c.tolerance >= 0
+        assert c.tolerance is None or c.tolerance >= 0
+        assert c.relation in (claims.ABOUT, claims.BELOW, claims.ABOVE)
         if c.unit == "fraction":
             assert 0 < c.value <= 1
         if c.experiment is not None:
@@ -19,17 +20,20 @@ def test_every_claim_is_well_formed():
             exp = experiments.get(c.experiment)
             if exp.kind == "convnet":  # validated on the validation data, reported on the test data
                 assert c.data == "test"
-            elif c.metric not in ("best_training", "parameters"):  # a training curve; a count
+            elif c.metric not in ("best_training", "training_gap", "parameters",
+                                  "seconds_per_epoch"):  # training accuracy; a count; a time
                 assert exp.full.get("evaluation", "-") == c.data
 
 
 def test_every_claim_has_a_known_metric():
     for c in claims.CLAIMS.values():
         name, _, argument = c.metric.partition(":")
-        assert name in ("cited", "parameters") or name in claims.SUMMARIES, c.id
-        assert (c.experiment is None) == (name == "cited"), c.id
-        if name in ("row", "norm"):
+        assert name in ("cited", "parameters", "computed") or name in claims.SUMMARIES, c.id
+        assert (c.experiment is None) == (name in ("cited", "computed")), c.id
+        if name in ("row", "norm", "norm_end", "epoch", "mean_first", "batch_cost"):
             assert int(argument) >= 0
+        if name == "computed":
+            assert argument in claims.COMPUTED, c.id
 
 
 def test_original_values_are_formatted_as_the_book_writes_them():
@@ -66,9 +70,12 @@ def test_unknown_metric(monkeypatch):
 
 def test_comparison_tolerance():
     claim = claims.get("ch1.net30")
-    assert claims.Comparison(claim, 0.9500, "full", True).within
-    assert not claims.Comparison(claim, 0.9400, "full", True).within
+    assert claims.Comparison(claim, 0.9500, "full", True, tolerance=0.01).within
+    assert not claims.Comparison(claim, 0.9400, "full", True, tolerance=0.01).within
     assert claims.Comparison(claim, 0.9400, "full", True).difference == pytest.approx(-0.0142)
+    # no tolerance given and none fixed: one unit of the original's last printed digit
+    assert claims.Comparison(claim, 0.9543, "full", True).within
+    assert not claims.Comparison(claim, 0.9545, "full", True).within
 
 
 def test_unknown_claim():
@@ -84,7 +91,7 @@ def test_darkness_claim_is_reproduced(tmp_path, monkeypatch, mnist_dir):
 
 
 def test_best_of_several_runs_says_how_many():
-    claim = claims.get("ch1.net30")
+    claim = claims.get("ch6.1")
     assert claims.Comparison(claim, 0.95, "full", True, runs=9).formatted() == "95.00% (best of 9 runs)"
     assert claims.Comparison(claim, 0.95, "full", True, runs=1).formatted() == "95.00%"
 

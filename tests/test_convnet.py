@@ -103,7 +103,7 @@ def test_bad_network_options_are_refused():
 def test_images_of_the_wrong_shape_are_refused():
     net = architecture("6.2")
     with pytest.raises(ValueError, match=r"images must have shape \(m, 784\) or \(m, 1, 28, 28\).*"
-                                         r"got shape \(784,\) \(rank 1\)"):
+                                         r"got \(784,\): nnbook takes one example per row"):
         net.feedforward(np.zeros(784, np.float32))
     with pytest.raises(ValueError, match=r"or \(m, 784\); got \(2, 1, 27, 27\)"):
         net.feedforward(np.zeros((2, 1, 27, 27), np.float32))

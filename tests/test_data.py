@@ -16,6 +16,7 @@ import re
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -91,7 +92,8 @@ class Mirror:
 
     ``mode``: "good" serves them (404 for others); "404" has nothing; "html" answers every
     request with an HTML page; "truncated" announces the full length but sends half; "wrong"
-    serves a valid gzip IDX file of the wrong content.
+    serves a valid gzip IDX file of the wrong content; "trickle" serves them one byte every
+    20 ms, steadily but far too slowly.
     """
 
     def __init__(self, mode: str, files: dict[str, bytes]) -> None:
@@ -119,7 +121,7 @@ class Mirror:
             body, kind = b"<!DOCTYPE html><html><body>Access denied</body></html>", "text/html"
         elif self.mode == "wrong":
             body, kind = gzip.compress(idx(np.zeros(3, np.uint8))), "application/gzip"
-        elif self.mode in ("good", "truncated") and name in self.files:
+        elif self.mode in ("good", "truncated", "trickle") and name in self.files:
             body, kind = self.files[name], "application/gzip"
         else:
             handler.send_error(404, "File not found")
@@ -128,6 +130,15 @@ class Mirror:
         handler.send_header("Content-Type", kind)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
+        if self.mode == "trickle":
+            try:
+                for k in range(len(body)):
+                    handler.wfile.write(body[k:k + 1])
+                    handler.wfile.flush()
+                    time.sleep(0.02)
+            except OSError:  # the client gave up, as it should
+                pass
+            return
         handler.wfile.write(body[: len(body) // 2] if self.mode == "truncated" else body)
 
 
@@ -410,6 +421,83 @@ def test_an_existing_bad_file_is_reported_and_left_alone(
     with pytest.raises(ChecksumError, match=re.escape(str(bad))):
         fetch_mnist(tmp_path, mirrors=[mirror().url], progress=False)
     assert bad.read_bytes() == content
+
+
+def test_a_mirror_that_trickles_is_given_up_on_when_the_transfer_stalls(
+        tmp_path: Path, tiny: dict[str, bytes], mirror: Callable[..., Mirror]) -> None:
+    # one byte every 20 ms never trips a socket timeout; the stall check (16 KiB per `timeout`
+    # seconds) does, and the next mirror is tried
+    slow, good = mirror("trickle"), mirror()
+    start = time.monotonic()
+    fetch_mnist(tmp_path, mirrors=[slow.url, good.url], progress=False, timeout=0.5)
+    assert time.monotonic() - start < 4 * 0.5 + 5  # four files, each given up on after ~0.5 s
+    assert sorted(os.listdir(tmp_path)) == sorted(FILES)
+    with pytest.raises(DownloadError, match=r"the transfer stalled: \d+ bytes in the last 0.[5-9]"):
+        fetch_mnist(tmp_path / "again", mirrors=[slow.url], progress=False, timeout=0.5)
+    assert os.listdir(tmp_path / "again") == []  # no temporary file left behind
+
+
+def test_a_download_has_an_overall_deadline_per_file(
+        tmp_path: Path, tiny: dict[str, bytes], mirror: Callable[..., Mirror]) -> None:
+    slow = mirror("trickle")
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match=r"gave up after the deadline of 1 s with \d+ bytes"):
+        fetch_mnist(tmp_path, mirrors=[slow.url], progress=False, timeout=30, deadline=1)
+    assert time.monotonic() - start < 5
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(ValueError, match="deadline must be a number of seconds > 0; got 0"):
+        fetch_mnist(tmp_path, mirrors=[slow.url], deadline=0)
+    with pytest.raises(ValueError, match="timeout must be a number of seconds > 0; got True"):
+        fetch_mnist(tmp_path, mirrors=[slow.url], timeout=True)
+
+
+def test_downloaded_files_are_readable_by_everyone(
+        tmp_path: Path, tiny: dict[str, bytes], mirror: Callable[..., Mirror]) -> None:
+    fetch_mnist(tmp_path, mirrors=[mirror().url], progress=False)
+    assert {oct((tmp_path / name).stat().st_mode & 0o777) for name in FILES} == {"0o644"}
+    data.install_mnist_files({name: (tmp_path / name).read_bytes() for name in FILES},
+                             tmp_path / "installed")
+    assert {oct((tmp_path / "installed" / name).stat().st_mode & 0o777) for name in FILES} == {"0o644"}
+
+
+def test_temporary_files_of_killed_downloads_are_removed_by_the_next_one(
+        tmp_path: Path, tiny: dict[str, bytes], mirror: Callable[..., Mirror]) -> None:
+    old, fresh = tmp_path / f".{FILES[0]}.k1.part", tmp_path / f".{FILES[0]}.k2.part"
+    for path in (old, fresh):
+        path.write_bytes(b"part of a download")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    fetch_mnist(tmp_path, mirrors=[mirror().url], progress=False)
+    assert not old.exists() and fresh.exists()  # another download may be writing that one
+
+
+def test_an_interrupted_download_leaves_no_temporary_file(
+        tmp_path: Path, tiny: dict[str, bytes], mirror: Callable[..., Mirror]) -> None:
+    def interrupt(name: str, done: int, total: int | None) -> None:
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fetch_mnist(tmp_path, mirrors=[mirror().url], progress=interrupt)
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_command_line_downloads_from_a_mirror_with_a_timeout(
+        tmp_path: Path, tiny: dict[str, bytes], mirror: Callable[..., Mirror],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from nnbook.__main__ import main
+
+    monkeypatch.setattr(data, "MIRRORS", ())  # only the mirrors given: never the internet
+    monkeypatch.setenv("NNBOOK_DATA", str(tmp_path / "slow"))
+    assert main(["fetch-data", "--mirror", mirror("trickle").url, "--timeout", "0.5"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("python -m nnbook: error: could not download") and "stalled" in err
+    assert "Traceback" not in err
+    monkeypatch.setenv("NNBOOK_DATA", str(tmp_path / "good"))
+    assert main(["fetch-data", "--mirror", mirror("trickle").url, "--mirror", mirror().url,
+                 "--timeout", "0.5", "--deadline", "60"]) == 0
+    assert capsys.readouterr().out.strip().endswith("good")
+    assert sorted(os.listdir(tmp_path / "good")) == sorted(FILES)
 
 
 def test_progress_callback_sees_every_file_to_the_end(

@@ -163,6 +163,8 @@ EXAMPLES = [
     outcomes.GradientCost([{"parameters": 10, "backprop_seconds": 0.1}], 1.1, 2.0),
     outcomes.MinibatchSpeedup([{"mini_batch_size": 10, "speedup": 3.0}], 3.0),
     outcomes.ConvTraining(0.9923, 0.9931, 37),
+    outcomes.Diverged(1, "lmbda", "the weight decay factor is -9."),
+    outcomes.SizeSweep([outcomes.SweepRow(100, None, 150, 0.1, diverged_at=2)]),
 ]
 
 
@@ -175,7 +177,7 @@ def test_outcomes_survive_the_cache_format(outcome):
 
 
 def test_every_outcome_type_is_tagged_once():
-    assert set(outcomes.TYPES) == {k.outcome.tag for k in kinds.KINDS.values()}
+    assert set(outcomes.TYPES) == {k.outcome.tag for k in kinds.KINDS.values()} | {"diverged"}
     assert all(cls.tag == tag for tag, cls in outcomes.TYPES.items())
 
 
@@ -251,7 +253,8 @@ def test_cache_key_changes_with_settings_training_code_and_repeat(tiny, monkeypa
 def test_a_corrupt_cache_entry_is_computed_again(cache, tiny):
     run = experiments.run_one("test.tiny", 0, "fast")
     run.path.write_text("{ not json")
-    again = experiments.run_one("test.tiny", 0, "fast")
+    with pytest.warns(run_cache.CacheWarning, match="not JSON"):
+        again = experiments.run_one("test.tiny", 0, "fast")
     assert again.history == run.history
     assert json.loads(again.path.read_text())["repeat"] == 0
 
@@ -268,7 +271,8 @@ def test_a_mismatched_cache_entry_is_computed_again(cache, tiny, change):
     d = json.loads(run.path.read_text())
     change(d)
     run.path.write_text(json.dumps(d))
-    again = experiments.run_one("test.tiny", 0, "fast")
+    with pytest.warns(run_cache.CacheWarning, match=f"invalid run cache entry {run.path}"):
+        again = experiments.run_one("test.tiny", 0, "fast")
     assert again.outcome == run.outcome and again.history == run.history
     assert json.loads(again.path.read_text())["outcome"]["tag"] == "training"
 

@@ -111,7 +111,7 @@ def test_receptive_field_highlights_a_5x5_field_at_each_offset_and_the_neuron_it
     assert len(fields) == len(neurons) == len(offsets)
     cell = neurons[0].get_width()
     hidden_left = neurons[0].get_x() - offsets[0][1] * cell
-    for (row, col), field, neuron in zip(offsets, fields, neurons):
+    for (_row, col), field, neuron in zip(offsets, fields, neurons):
         assert field.get_width() == pytest.approx(5 * cell)
         assert field.get_height() == pytest.approx(5 * cell)
         assert field.get_x() == pytest.approx(col * cell)  # the input grid starts at x = 0

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from scipy.special import expit, softmax
 
-from nnbook.figures import descent, digits, functions, style, timings, training, vanishing
+from nnbook.figures import descent, digits, functions, report, style, timings, training, vanishing
 from nnbook.studies.speed import fit_power_law
 
 
@@ -71,6 +71,9 @@ def every_figure() -> list[Figure]:
         training.accuracy_vs_size({"net": [(100, 0.7), (1000, 0.9)]},
                                   original={"net": [(100, 0.69), (1000, 0.89)]}),
         vanishing.interval_width([0.0, 4.0, 8.0], [0.0, 0.0, 0.44], best=(6.9, 0.45)),
+        report.agreement({"points": [report.Row("a", 0.5, 1.0, samples=(0.2, 0.9)),
+                                     report.Row("b", -3.0, 1.0, status="outside")],
+                          "percent": [report.Row("c", 40.0, None, status="not comparable (fast)")]}),
     ]
 
 
@@ -79,8 +82,8 @@ def every_figure() -> list[Figure]:
 def test_the_figures_import_nothing_that_trains_or_times():
     code = ("import sys\n"
             "import nnbook.figures.style, nnbook.figures.primitives\n"
-            "from nnbook.figures import (backprop, descent, diagrams, digits, functions, timings,\n"
-            "                            training, universality, vanishing)\n"
+            "from nnbook.figures import (backprop, descent, diagrams, digits, functions, report,\n"
+            "                            timings, training, universality, vanishing)\n"
             "print(sorted(m for m in sys.modules if m.startswith(('nnbook.network',\n"
             "      'nnbook.train', 'nnbook.studies', 'nnbook.runs'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -242,7 +242,7 @@ def test_bad_hyper_parameters(kwargs, message):
 def test_bad_training_data():
     with pytest.raises(ValueError, match=r"training_data must be a Dataset or a pair \(images, labels\); got ndarray"):
         sgd(Network([4, 3, 2], rng=0), np.zeros((5, 4)), 1, 10, 1.0)
-    with pytest.raises(ValueError, match=r"x must have shape \(m, 4\)"):
+    with pytest.raises(ValueError, match=r"training_data images must have shape \(m, 4\)"):
         sgd(Network([4, 3, 2], rng=0), (np.zeros((5, 3)), np.zeros(5, int)), 1, 10, 1.0)
 
 

@@ -26,7 +26,8 @@ CHEAP = ["ch1.random", "ch1.darkness", "ch3.strip.eta1", "ch3.strip.eta100", "ch
          "ch3.strip.lmbda1000"]
 
 BOOKKEEPING = {"nnbook", "nnbook.runs", "nnbook.studies", "nnbook.runs.cache",
-               "nnbook.runs.catalogue", "nnbook.runs.experiments", "nnbook.runs.profile"}
+               "nnbook.runs.catalogue", "nnbook.runs.experiments", "nnbook.runs.profile",
+               "nnbook.runs.progress"}
 """nnbook modules a run may execute whose source is deliberately not in the cache key (see
 :data:`nnbook.runs.cache.TRAINING_MODULES`)."""
 
@@ -142,7 +143,7 @@ def _files(folder: Path) -> dict[str, object]:
     """A cache folder's content: .npz files as bytes, .json files as data without the measured
     seconds (the one thing two computations of a run do not share)."""
     out = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):  # not the locks' folder
         if path.suffix == ".json":
             d = json.loads(path.read_text())
             assert d.pop("seconds") >= 0
@@ -176,7 +177,7 @@ def test_shards_merged_by_copying_equal_an_unsharded_run(unsharded, tmp_path, mo
         planned = precompute.plan(2, CHEAP, "fast")[k - 1]
         assert precompute.precompute(CHEAP, "fast", jobs=2, shard=(k, 2)) == len(planned)
         assert precompute.precompute(CHEAP, "fast", jobs=2, shard=(k, 2)) == 0  # all there now
-        for path in shard.iterdir():  # merging caches is copying their files
+        for path in (p for p in shard.iterdir() if p.is_file()):  # merging caches is copying files
             shutil.copy2(path, merged / path.name)
     assert _files(merged) == unsharded
     monkeypatch.setenv("NNBOOK_CACHE", str(merged))

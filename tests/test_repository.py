@@ -70,3 +70,31 @@ def test_no_result_is_typed_into_prose(page):
              for n, line in _prose((ROOT / "book" / page).read_text())
              if PERCENT.search(re.sub(r"\{glue:text\}`[^`]*`", "", line))]
     assert not typed, "typed percentages:\n" + "\n".join(typed)
+
+
+def test_citation_file_is_valid_cff_and_matches_the_package():
+    """CITATION.cff validates against the Citation File Format 1.2.0 schema and names the
+    package's version (the acknowledgements page shows this file)."""
+    exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
+    assert exe, "check-jsonschema is part of the test extra: pip install -e '.[test]'"
+    result = subprocess.run([exe, "--builtin-schema", "vendor.citation-file-format",
+                             str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0"
+    version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    assert cff["version"] == version
+    assert "CITATION.cff" in (ROOT / "book" / "acknowledgements.md").read_text()
+
+
+def test_faq_quotes_the_readmes_measured_build_times():
+    """The FAQ quotes the README's build times rather than measuring them again: every number in
+    its build-time section must appear in the README's table of profiles."""
+    faq = (ROOT / "book" / "faq.md").read_text()
+    section = faq.split("(faq-build-time)=", 1)[1].split("\n## ", 2)[1]
+    readme = (ROOT / "README.md").read_text()
+    profiles = readme.split("### Profiles", 1)[1].split("\n### ", 1)[0]
+    quoted = re.findall(r"\b\d[\d,.]*(?: to \d+)?\s(?:s\b|minutes?|hours|core-minutes|cores?)", section)
+    assert len(quoted) >= 6, quoted
+    for number in quoted:
+        assert number in profiles, f"the FAQ quotes {number!r}, which the README's table does not say"

@@ -203,7 +203,7 @@ def test_dropout_is_an_option_of_the_fully_connected_network_only(make, match):
 
 
 @pytest.mark.parametrize("kw, match", [
-    ({"training_data": toy_data(0)}, "training_data must hold at least one example"),
+    ({"training_data": toy_data(0)}, "training_data images must hold at least one example"),
     ({"test_data": (np.zeros((3, 144)), np.zeros(3))}, r"test_data labels must be 3 integer labels"),
     ({"shuffle": 1}, "shuffle must be True or False; got 1"),
 ])

@@ -13,6 +13,8 @@
 * Diagrams: :mod:`~nnbook.figures.diagrams` (neurons, networks and circuits) and
   :mod:`~nnbook.figures.backprop` (chapter 2's pictures of backpropagation).
 * :mod:`~nnbook.figures.universality` -- chapter 4's figures.
+* :mod:`~nnbook.figures.report` -- the reproduction report's figures: our numbers against the
+  original's, with tolerance bands.
 * Chapter 6: :mod:`~nnbook.figures.convolution` (diagrams of local receptive fields, feature
   maps, max-pooling and a network's layers) and :mod:`~nnbook.figures.convnets` (learned
   filters, misclassified and shifted digits, the chapter's progression, validation curves,

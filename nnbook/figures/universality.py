@@ -401,7 +401,7 @@ def tower_network(m: int = 3) -> Figure:
         pair = [(hidden_x, top - (2 * i + k) * gap) for k in (0, 1)]
         centre_y = (pair[0][1] + pair[1][1]) / 2
         draw.write(ax, (0.0, centre_y), f"$x_{i + 1}$", ha="right")
-        for k, (point, step, sign) in enumerate(zip(pair, ("s", "t"), ("+h", "-h"))):
+        for point, step, sign in zip(pair, ("s", "t"), ("+h", "-h")):
             draw.neuron(ax, point, f"${step}_{i + 1}$", radius=radius)
             draw.arrow(ax, (0.08, centre_y), draw.rim(point, (0.08, centre_y), radius))
             draw.arrow(ax, draw.rim(point, output, radius), draw.rim(output, point, 0.42),

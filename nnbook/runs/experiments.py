@@ -9,7 +9,13 @@ a hash of the training code and the checksum of the data. Change the training co
 are computed afresh; change a figure, a page or nothing at all and a rebuild trains nothing.
 
 A run's ``outcome`` is the typed value of its kind (:mod:`nnbook.runs.outcomes`), in memory and,
-with its type's tag, in the cache.
+with its type's tag, in the cache. A training run that diverged has the outcome
+:class:`~nnbook.runs.outcomes.Diverged` and no accuracy: ``run.accuracy`` raises, saying at
+which epoch and why, and ``run.diverged`` holds the outcome for a page to show instead.
+
+Every stored run is checked when it is read (:func:`check_record`): an entry that is not a
+valid record of this very run is reported once, as a :class:`~nnbook.runs.cache.CacheWarning`
+naming its file, and computed again.
 
 Runs that are missing can be computed ahead of a book build, in parallel and with progress, on
 this machine's cores or on a Dask cluster: :func:`nnbook.runs.precompute.precompute`
@@ -19,9 +25,11 @@ this machine's cores or on a Dask cluster: :func:`nnbook.runs.precompute.precomp
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 import time
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +37,8 @@ import numpy as np
 from nnbook import convnet
 from nnbook.network import Network
 from nnbook.runs import kinds, outcomes, profile as profiles, progress, serialize
-from nnbook.runs.cache import REQUIRE_ENV, RunNotCached, cached_only, read, run_path, write
+from nnbook.runs.cache import (REQUIRE_ENV, CacheWarning, RunNotCached, cached_only, lock, read,
+                               run_path, write)
 from nnbook.runs.catalogue import CATALOGUE, Experiment, get  # noqa: F401 (re-exported)
 from nnbook.train import History
 
@@ -41,7 +50,9 @@ class Run:
     """One repeat of an experiment: what was measured, how long it took, where it is stored.
 
     ``outcome`` is the value of the experiment's kind (:mod:`nnbook.runs.outcomes`): for a
-    training run a :class:`~nnbook.runs.outcomes.Training`, read as ``run.outcome.best_epoch``.
+    training run a :class:`~nnbook.runs.outcomes.Training`, read as ``run.outcome.best_epoch``,
+    or a :class:`~nnbook.runs.outcomes.Diverged` if its weights stopped being finite.
+    ``files`` holds the run's files when the cache could not store them (kept in memory).
     """
 
     experiment: str
@@ -51,22 +62,43 @@ class Run:
     seconds: float
     history: History | None = None
     path: Path | None = None
+    files: dict[str, bytes] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def diverged(self) -> outcomes.Diverged | None:
+        """The outcome of a run whose weights stopped being finite (its epoch, cause and
+        reason), or None for every other run."""
+        return self.outcome if isinstance(self.outcome, outcomes.Diverged) else None
 
     @property
     def accuracy(self) -> float:
-        """The run's headline accuracy: the peak over epochs for training runs."""
+        """The run's headline accuracy: the peak over epochs for training runs.
+
+        Raises ValueError for a run that diverged: it has no accuracy (a network of NaNs
+        answers 0 for every image, and the share of zeros is not a measurement)."""
+        if self.diverged is not None:
+            raise ValueError(f"run {self.experiment} #{self.repeat + 1} {self.diverged.describe()}: "
+                             f"it has no accuracy. {self.diverged.reason}")
         if not hasattr(self.outcome, "accuracy"):
-            raise ValueError(f"run {self.experiment} #{self.repeat} has no single accuracy: its "
+            raise ValueError(f"run {self.experiment} #{self.repeat + 1} has no single accuracy: its "
                              f"outcome is a {type(self.outcome).__name__}")
         return self.outcome.accuracy
 
     def network(self) -> Network | convnet.Network:
         """The trained network, as stored when the run finished (:mod:`nnbook.runs.serialize`)."""
+        load = serialize.load_convnet if "architecture" in self.settings else serialize.load
+        if self.path is None and self.files:  # kept in memory: the cache could not store it
+            kept = [data for name, data in self.files.items() if name.endswith(".npz")]
+            if kept:
+                with tempfile.TemporaryDirectory() as tmp:
+                    saved = Path(tmp) / "net.npz"
+                    saved.write_bytes(kept[0])
+                    return load(saved)
         saved = self.path.with_suffix(".npz") if self.path is not None else None
         if saved is None or not saved.is_file():
-            raise ValueError(f"run {self.experiment} #{self.repeat} has no stored network "
+            raise ValueError(f"run {self.experiment} #{self.repeat + 1} has no stored network "
                              f"(it trains none, or it diverged)")
-        return (serialize.load_convnet if "architecture" in self.settings else serialize.load)(saved)
+        return load(saved)
 
 
 @dataclass
@@ -80,8 +112,20 @@ class Result:
 
     @property
     def best(self) -> Run:
-        """The repeat with the highest accuracy (the original's "best of three runs")."""
-        return max(self.runs, key=lambda r: r.accuracy)
+        """The repeat with the highest accuracy (the original's "best of three runs").
+
+        A repeat that diverged has no accuracy and is not a candidate; if every repeat diverged,
+        ValueError says so."""
+        candidates = [r for r in self.runs if r.diverged is None]
+        if not candidates:
+            raise ValueError(f"every run of {self.experiment.name} diverged "
+                             f"({self.runs[0].diverged.describe()} in the first): none has an accuracy")
+        return max(candidates, key=lambda r: r.accuracy)
+
+    @property
+    def diverged(self) -> list[Run]:
+        """The repeats whose weights stopped being finite."""
+        return [r for r in self.runs if r.diverged is not None]
 
     @property
     def accuracies(self) -> list[float]:
@@ -91,17 +135,73 @@ class Result:
 # ---- stored runs -----------------------------------------------------------------------------
 
 
-def _load(path: Path, expected: type[outcomes.Outcome]) -> Run | None:
-    """The run stored at ``path``; ``None`` if it is missing, unreadable or not an ``expected``."""
-    d = read(path)
-    if d is None:
-        return None
+RECORD_FIELDS = {"experiment": True, "repeat": True, "settings": True, "outcome": True,
+                 "seconds": True, "history": False, "numpy": False}
+"""The fields of a run record (the ``.json`` of a stored run), and whether each is required."""
+
+
+def check_record(d: dict, name: str, repeat: int, settings: dict,
+                 expected: type[outcomes.Outcome]) -> tuple[outcomes.Outcome, History | None, float]:
+    """The outcome, history and seconds of the record ``d``, checked against the schema of a run
+    record of repeat ``repeat`` of experiment ``name`` with ``settings``.
+
+    The schema: exactly the fields of :data:`RECORD_FIELDS`; ``experiment``, ``repeat`` and
+    ``settings`` those of this run; ``outcome`` an ``expected`` outcome (or
+    :class:`~nnbook.runs.outcomes.Diverged` for a training run) with every field of its type and
+    in its range (:func:`nnbook.runs.outcomes.from_dict`); ``history`` None or a valid
+    :class:`~nnbook.train.History` that agrees with the outcome (the same divergence; for a
+    training run measured every epoch, the same peak, epoch of the peak and last accuracy);
+    ``seconds`` a finite number >= 0. Raises ValueError saying what is wrong.
+    """
+    if unknown := sorted(set(d) - set(RECORD_FIELDS)):
+        raise ValueError(f"unknown fields {unknown}")
+    if missing := sorted(k for k, required in RECORD_FIELDS.items() if required and k not in d):
+        raise ValueError(f"missing fields {missing}")
+    if d["experiment"] != name or d["repeat"] != repeat or isinstance(d["repeat"], bool):
+        raise ValueError(f"it stores {d['experiment']!r} #{d['repeat']!r}, not {name!r} #{repeat}")
+    if d["settings"] != json.loads(json.dumps(settings)):
+        raise ValueError("its settings are not the experiment's")
+    seconds = d["seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+            math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"seconds must be a finite number >= 0; got {seconds!r}")
+    if "numpy" in d and not isinstance(d["numpy"], str):
+        raise ValueError(f"numpy must be a version string; got {d['numpy']!r}")
+    outcome = outcomes.from_dict(d["outcome"], expected)
+    history = History.from_dict(d["history"]) if d.get("history") is not None else None
+    if history is not None:
+        diverged_at = outcome.epoch if isinstance(outcome, outcomes.Diverged) else None
+        if history.diverged_at != diverged_at:
+            raise ValueError(f"its outcome and its history disagree on the divergence "
+                             f"({diverged_at} and {history.diverged_at})")
+        acc = history.evaluation_accuracy
+        if isinstance(outcome, outcomes.Training) and outcome.best_epoch is not None and (
+                not acc or (outcome.accuracy, outcome.best_epoch, outcome.final_accuracy)
+                != (max(acc), history.best_epoch, acc[-1])):
+            raise ValueError("its outcome is not the peak, epoch of the peak and last accuracy "
+                             "of its history")
+    return outcome, history, float(seconds)
+
+
+def _load(path: Path, name: str, repeat: int, settings: dict, expected: type[outcomes.Outcome],
+          report: bool = True) -> Run | None:
+    """The run stored at ``path``; ``None`` if there is none or the entry is invalid, which is
+    reported (``report``) as a :class:`~nnbook.runs.cache.CacheWarning` naming the file."""
     try:
-        outcome = outcomes.from_dict(d["outcome"], expected)
-        history = History.from_dict(d["history"]) if d.get("history") is not None else None
-        return Run(d["experiment"], d["repeat"], d["settings"], outcome, d["seconds"], history, path)
-    except (ValueError, KeyError, TypeError):
-        return None  # compute it again
+        d = read(path)
+        if d is None:
+            return None
+        outcome, history, seconds = check_record(d, name, repeat, settings, expected)
+    except ValueError as exc:
+        if report:
+            warnings.warn(f"invalid run cache entry {path}: {exc}; the run is computed again",
+                          CacheWarning, stacklevel=3)
+        return None
+    return Run(name, repeat, d["settings"], outcome, seconds, history, path)
+
+
+_KEPT: dict[Path, Run] = {}
+"""Runs that the cache could not store (read-only, full), kept for the life of the process."""
 
 
 def files(run: Run, net: Network | convnet.Network | None, path: Path) -> dict[str, bytes]:
@@ -148,9 +248,16 @@ def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bo
     exp = get(name)
     p = profiles.current(profile)
     s = exp.settings(p)
+    if not cache:
+        run = compute(name, repeat, p, callback)[0]
+        _note(run, p, cached=False)
+        return run
     path = run_path(name, s, repeat)
-    only_cached = cache and cached_only()  # read first: a bad value is an error in every build
-    if cache and (stored := _load(path, kinds.kind_of(exp).outcome)) is not None:
+    expected = kinds.kind_of(exp).outcome
+    only_cached = cached_only()  # read first: a bad value is an error in every build
+    if path in _KEPT:
+        return _KEPT[path]
+    if (stored := _load(path, name, repeat, s, expected)) is not None:
         _note(stored, p, cached=True)
         return stored
     if only_cached:
@@ -159,10 +266,23 @@ def run_one(name: str, repeat: int = 0, profile: str | None = None, *, cache: bo
             f"cache {path.parent}, and {REQUIRE_ENV} is set, so it is not trained here. "
             f"Train it first (python -m nnbook precompute {name} --profile "
             f"{p}) or copy in the cache that holds it.")
-    run, stored_files = compute(name, repeat, p, callback)
-    if cache:
-        write(path.parent, stored_files)
-        run.path = path
+    with lock(path):
+        # Another process may have computed it while this one waited for the lock.
+        if (stored := _load(path, name, repeat, s, expected, report=False)) is not None:
+            _note(stored, p, cached=True)
+            return stored
+        run, stored_files = compute(name, repeat, p, callback)
+        try:
+            write(path.parent, stored_files)
+        except OSError as exc:
+            run.files = stored_files
+            _KEPT[path] = run
+            warnings.warn(f"the run cache {path.parent} cannot store run {name} #{repeat + 1} "
+                          f"({exc.strerror or exc}); its result is kept in memory for this process "
+                          f"only. Set NNBOOK_CACHE to a writable folder to keep it",
+                          CacheWarning, stacklevel=2)
+        else:
+            run.path = path
     _note(run, p, cached=False)
     return run
 
@@ -212,8 +332,10 @@ def run(name: str, profile: str | None = None, *, cache: bool = True,
 
 
 def is_cached(name: str, repeat: int, profile: str | None = None) -> bool:
-    """Whether the repeat is stored (its ``.json`` exists; it is read, and checked, when used)."""
-    return run_path(name, get(name).settings(profile), repeat).is_file()
+    """Whether the repeat is stored as a valid record (an invalid one is reported, and is not)."""
+    exp = get(name)
+    s = exp.settings(profile)
+    return _load(run_path(name, s, repeat), name, repeat, s, kinds.kind_of(exp).outcome) is not None
 
 
 def steps(name: str, profile: str | None = None) -> int | None:

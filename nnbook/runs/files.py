@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,10 +30,14 @@ def atomic_write(path: PathLike, write: Callable[[BinaryIO], object]) -> None:
 
     The folder is created if needed. If ``write`` (or anything after it) raises, the temporary
     file is removed, ``path`` is left as it was (absent, or its previous content) and the
-    exception propagates. The temporary file is named ``.<name>.<random>.tmp``.
+    exception propagates: every exit that Python sees, KeyboardInterrupt included. The
+    temporary file is named ``.<name>.<random>.tmp``; one that a killed process left behind
+    (a signal Python cannot answer) is removed by the next write of the same name once it is
+    :data:`STALE_SECONDS` old. The file is readable by everyone (0644), like any saved file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(path.parent, f".{path.name}.*.tmp", STALE_SECONDS)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -42,6 +47,28 @@ def atomic_write(path: PathLike, write: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+STALE_SECONDS = 24 * 3600
+"""A temporary file older than this (in seconds) was left by a writer that was killed."""
+
+
+def remove_stale(folder: PathLike, pattern: str, age: float = STALE_SECONDS) -> list[Path]:
+    """Remove the files of ``folder`` matching ``pattern`` that were last modified more than
+    ``age`` seconds ago: the temporary files of writers that were killed. Returns them.
+
+    A file that vanishes meanwhile (another process cleaning up) or cannot be removed is left
+    to the next writer; this never raises for one file.
+    """
+    now, removed = time.time(), []
+    for path in Path(folder).glob(pattern):
+        try:
+            if now - path.stat().st_mtime > age and path.is_file():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip member can carry

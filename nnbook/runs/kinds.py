@@ -24,7 +24,7 @@ from nnbook.network import Network
 from nnbook.runs import outcomes
 from nnbook.runs.catalogue import Experiment
 from nnbook.studies import baselines, speed
-from nnbook.train import History, sgd
+from nnbook.train import History, divergence_cause, sgd
 
 _SGD_OPTIONS = ("lmbda", "regularization", "mu", "dropout", "early_stopping", "schedule", "eta_floor")
 
@@ -46,8 +46,19 @@ def load_data(s: dict):
     return training, evaluation
 
 
+def _diverged(history: History) -> outcomes.Diverged | None:
+    """The outcome of a run whose weights stopped being finite, or None if they did not."""
+    if history.diverged_at is None:
+        return None
+    return outcomes.Diverged(history.diverged_at, history.diverged_cause, history.diverged_reason)
+
+
 def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
-    """Train one network as the settings say; return (outcome, history, network)."""
+    """Train one network as the settings say; return (outcome, history, network).
+
+    A run that diverges is recorded (``allow_divergence``), and its outcome is a
+    :class:`~nnbook.runs.outcomes.Diverged`: a network of NaNs is never measured, since the
+    argmax of NaN outputs is 0 and its "accuracy" would be the share of zeros in the data."""
     net = _network(s, init_rng)
     monitor = s.get("monitor", ["evaluation_accuracy"])
     history = sgd(net, training, s["epochs"], s["mini_batch_size"], s["eta"],
@@ -57,11 +68,21 @@ def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
                   **{k: s[k] for k in _SGD_OPTIONS if k in s},
                   rng=shuffle_rng, allow_divergence=True, callback=callback)
     acc = history.evaluation_accuracy
-    if acc:
+    if (diverged := _diverged(history)) is not None:
+        outcome = diverged
+    elif acc:
         outcome = outcomes.Training(max(acc), history.best_epoch, acc[-1])
     else:  # not monitored per epoch: measure once, at the end
-        final = net.accuracy(*evaluation)
-        outcome = outcomes.Training(final, None, final)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                final = net.accuracy(*evaluation)
+            outcome = outcomes.Training(final, None, final)
+        except FloatingPointError:  # weights still finite, but the outputs are NaN
+            why = divergence_cause(s["eta"], s.get("lmbda", 0.0), len(training),
+                                   s.get("regularization", "L2"), s.get("mu", 0.0))
+            history.diverged_at, history.diverged_cause, history.diverged_reason = (
+                len(history.eta), why.cause, why.reason)
+            outcome = _diverged(history)
     return outcome, history, net
 
 
@@ -143,8 +164,8 @@ def _convnet(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     at the epoch of best validation accuracy. ``lmbda`` is in the original's units (its L2 term
     per mini-batch), converted by :func:`nnbook.convnet.network3_lmbda`; ``expanded`` trains on
     the training images and their four one-pixel shifts (:class:`nnbook.expand.ShiftedStream`).
-    A run whose parameters stop being finite raises :class:`nnbook.train.TrainingDiverged`, so
-    it is never stored with an accuracy.
+    A run whose parameters stop being finite is a :class:`~nnbook.runs.outcomes.Diverged`, never
+    stored with an accuracy.
     """
     from nnbook.data import load_mnist
 
@@ -156,7 +177,9 @@ def _convnet(s: dict, seeds: Seeds, data, callback=None) -> Computed:
                   s["mini_batch_size"], s["eta"],
                   convnet.network3_lmbda(s["lmbda"], s["mini_batch_size"]),
                   evaluation_data=validation, test_data=test,
-                  rng=np.random.default_rng(seeds.shuffle), callback=callback)
+                  rng=np.random.default_rng(seeds.shuffle), allow_divergence=True, callback=callback)
+    if (diverged := _diverged(history)) is not None:
+        return Computed(diverged, history, net)
     v = np.asarray(history.evaluation_accuracy)
     best = int(np.flatnonzero(v == v.max())[-1])  # the epoch test_accuracy_at_best reads
     outcome = outcomes.ConvTraining(history.test_accuracy_at_best, float(v[best]), best + 1)
@@ -168,7 +191,8 @@ def _sgd_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
     """One network per training-set size, each seeing the same number of examples.
 
     A network trained on n images runs ``examples // n`` epochs with ``lmbda = lmbda_per_image * n``
-    (the same weight decay per step at every size); accuracy is measured once, at the end.
+    (the same weight decay per step at every size); accuracy is measured once, at the end. A size
+    whose network diverges is a row with ``diverged_at`` and no accuracy.
     """
     training, evaluation = data
     init_rng, shuffle_rng = np.random.default_rng(seeds.init), np.random.default_rng(seeds.shuffle)
@@ -177,7 +201,11 @@ def _sgd_sweep(s: dict, seeds: Seeds, data, callback=None) -> Computed:
         settings = dict(s, epochs=max(1, s["examples"] // n), lmbda=s["lmbda_per_image"] * n,
                         monitor=[])
         trained, _, _ = _train(settings, training[:n], evaluation, init_rng, shuffle_rng)
-        rows.append(outcomes.SweepRow(n, trained.accuracy, settings["epochs"], settings["lmbda"]))
+        if isinstance(trained, outcomes.Diverged):
+            rows.append(outcomes.SweepRow(n, None, settings["epochs"], settings["lmbda"],
+                                          diverged_at=trained.epoch))
+        else:
+            rows.append(outcomes.SweepRow(n, trained.accuracy, settings["epochs"], settings["lmbda"]))
         if callback is not None:
             callback(len(rows), None)
     return Computed(outcomes.SizeSweep(rows))

@@ -42,3 +42,11 @@ def profile() -> str:
 def percent(x: float, digits: int = 2) -> str:
     """0.9542 -> '95.42 %' as the book writes accuracies."""
     return f"{100 * x:.{digits}f} %"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 epoch', '3 epochs', '12,000 images': a number with its noun in the right number.
+
+    ``plural`` is for nouns that do not simply add an s ('1 run is', with plural 'runs are').
+    """
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"

@@ -28,10 +28,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import tempfile
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from nnbook.checks import check_positive_int
 from nnbook.runs import cache, experiments, kinds, profile as profiles
 
 SCHEDULER_ENV = "NNBOOK_SCHEDULER"
@@ -246,7 +251,7 @@ class DaskEvents:
 
     def __init__(self, name: str):
         self.name = name
-        self._queue = None
+        self._queue: Any = None  # a distributed.Queue, made on first use
 
     def __getstate__(self):
         return {"name": self.name}
@@ -300,15 +305,22 @@ class DaskCluster:
 def precompute(names=None, profile: str | None = None, *, jobs: int | None = None,
                scheduler: str | None = None, shard: tuple[int, int] | None = None,
                report=None) -> int:
-    """Compute every missing run of ``names`` in ``profile``; return how many were computed.
+    """Compute every missing run of ``names`` in ``profile``; return how many were computed here.
 
     ``jobs`` local worker processes are used (default: every core), or the Dask scheduler at
     ``scheduler`` (default ``$NNBOOK_SCHEDULER``; none means local processes). ``shard=(k, n)``
     computes only shard k of :func:`plan`'s n. ``report(progress)`` is called with a
     :class:`Progress` whenever a run starts an epoch or finishes. Runs are written into
     :func:`nnbook.runs.cache.cache_dir` as they finish, so an interrupted precompute keeps them.
+
+    Each run's lock (:func:`nnbook.runs.cache.claim`) is held while it is computed: a run that
+    another process is computing (a second precompute, a book build) is waited for and read,
+    not computed twice. A run the cache cannot store (read-only, full) is written to a new
+    temporary folder instead, with a :class:`~nnbook.runs.cache.CacheWarning` naming it.
     """
     profile = profiles.current(profile)
+    if jobs is not None:
+        jobs = check_positive_int("jobs", jobs)
     chosen = plan(shard[1], names, profile)[shard[0] - 1] if shard else all_tasks(names, profile)
     todo = [t for t in chosen if not experiments.is_cached(t.experiment, t.repeat, profile)]
     if not todo:
@@ -325,8 +337,9 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
     by_label = {t.label: t for t in todo}
     folder = cache.cache_dir()
     start = time.perf_counter()
-    done_work, done = 0.0, 0
+    done_work, done, computed = 0.0, 0, 0
     running: dict[str, tuple[int, int | None]] = {}
+    fallback: Path | None = None
 
     def snapshot(finished=None, seconds=None) -> Progress:
         partial = sum(work[by_label[l]] * (e / n) for l, (e, n) in running.items() if n)
@@ -336,23 +349,61 @@ def precompute(names=None, profile: str | None = None, *, jobs: int | None = Non
         return Progress(len(todo), done, fraction, elapsed, remaining, dict(running), finished,
                         seconds)
 
+    def path(t: Task) -> Path:
+        return cache.run_path(t.experiment, experiments.get(t.experiment).settings(profile), t.repeat)
+
+    def store(finished: Finished) -> None:
+        nonlocal fallback
+        try:
+            cache.write(folder, finished.files)
+        except OSError as exc:
+            fallback = fallback or Path(tempfile.mkdtemp(prefix="nnbook-runs-"))
+            cache.write(fallback, finished.files)
+            warnings.warn(f"the run cache {folder} cannot store {finished.task.label} "
+                          f"({exc.strerror or exc}); its files are in {fallback} instead: copy "
+                          f"them into the cache once it can be written", cache.CacheWarning,
+                          stacklevel=2)
+
+    held = {t: cache.claim(path(t)) for t in todo}  # None: another process is computing it
+    batch = [t for t in todo if held[t] is not None]
+    elsewhere = [t for t in todo if held[t] is None]
     executor = (DaskCluster(scheduler) if scheduler
                 else LocalProcesses(max(1, min(jobs or os.cpu_count() or 1, len(todo)))))
     with executor:
-        pending = [executor.submit(t, profile) for t in todo]
-        while pending:
-            time.sleep(_POLL)
-            for label, epoch in executor.drain():
-                running[label] = (epoch, epochs[label])
-                if report:
-                    report(snapshot())
-            for future in [f for f in pending if f.done()]:
-                pending.remove(future)
-                finished = future.result()  # re-raises a worker's error
-                cache.write(folder, finished.files)
-                running.pop(finished.task.label, None)
-                done += 1
-                done_work += work[finished.task]
-                if report:
-                    report(snapshot(finished.task.label, finished.seconds))
-    return len(todo)
+        while batch or elsewhere:
+            pending = [executor.submit(t, profile) for t in batch]
+            while pending:
+                time.sleep(_POLL)
+                for label, epoch in executor.drain():
+                    running[label] = (epoch, epochs[label])
+                    if report:
+                        report(snapshot())
+                for future in [f for f in pending if f.done()]:
+                    pending.remove(future)
+                    finished = future.result()  # re-raises a worker's error
+                    store(finished)
+                    guard = held.pop(finished.task)
+                    assert guard is not None  # only runs whose lock was held were started
+                    guard.release()
+                    running.pop(finished.task.label, None)
+                    done, computed = done + 1, computed + 1
+                    done_work += work[finished.task]
+                    if report:
+                        report(snapshot(finished.task.label, finished.seconds))
+            # The runs other processes were computing: wait for each, and take over any that
+            # is still missing once its lock is free (its process stopped without storing it).
+            batch = []
+            for t in elsewhere:
+                guard = cache.claim(path(t), wait=True)
+                assert guard is not None  # waiting never gives up
+                if experiments.is_cached(t.experiment, t.repeat, profile):
+                    guard.release()
+                    done += 1
+                    done_work += work[t]
+                    if report:
+                        report(snapshot(f"{t.label} (by another process)", 0.0))
+                else:
+                    held[t] = guard
+                    batch.append(t)
+            elsewhere = []
+    return computed

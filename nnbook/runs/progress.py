@@ -58,10 +58,10 @@ def bar(total: int, description: str, unit: str = "it"):
 
 def record(entry: dict) -> None:
     """Append ``entry`` to the run log named by ``NNBOOK_RUN_LOG``, if it is set."""
-    path = os.environ.get(RUN_LOG_ENV)
-    if not path:
+    name = os.environ.get(RUN_LOG_ENV)
+    if not name:
         return
-    path = Path(path)
+    path = Path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(entry, sort_keys=True) + "\n")
@@ -69,7 +69,7 @@ def record(entry: dict) -> None:
 
 def read_log(path: str | os.PathLike) -> list[dict]:
     """The entries of a run log (:func:`record`); lines that are not JSON objects are skipped."""
-    entries = []
+    entries: list[dict] = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError:

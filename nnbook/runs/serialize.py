@@ -67,11 +67,19 @@ and the arrays ``w{i}``, ``b{i}`` of layer i: convolutional weights (n_filters, 
 Writing is atomic: the archive is written to a temporary file in the target's folder and renamed
 over the target only when complete, so an interrupted :func:`save` never leaves a half-written
 network under the real name (nor a temporary file behind).
+
+Reading checks before it trusts: every member of the archive must be a ``.npy`` array whose
+header (read first, on its own) declares a dtype of numbers and a shape whose size is exactly
+what the member holds, and no member may be larger than :data:`MAX_BYTES`; ``meta`` is at most
+:data:`MAX_META_BYTES` of JSON. Only then are the values read. Whatever is wrong with a file, a
+reader raises one error type, :class:`NetworkFileError` (a ``ValueError``), whose message names
+the file and the problem.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import zipfile
 import zlib
@@ -93,8 +101,23 @@ FORMAT = "nnbook.network"
 VERSION = 1
 """The format version :func:`save` writes and the newest one :func:`load` reads."""
 
+MAX_BYTES = 1 << 32
+"""The largest array member a reader accepts (4 GiB; the book's largest network is 7 MB)."""
+
+MAX_META_BYTES = 1 << 16
+"""The largest ``meta`` a reader accepts (64 KiB of JSON; the book's are a few hundred bytes)."""
+
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
+
+
+class NetworkFileError(ValueError):
+    """A file that :func:`load` or :func:`load_convnet` cannot read as a network; the message
+    names the file and says what is wrong with it."""
+
+
+class NetworkFileNotFound(NetworkFileError, FileNotFoundError):
+    """There is no file at the path given to :func:`load` or :func:`load_convnet`."""
 
 
 def save(net: Network, path: PathLike) -> Path:
@@ -142,36 +165,108 @@ def load(path: PathLike) -> Network:
 
     Raises
     ------
-    FileNotFoundError : there is no file at ``path``.
-    ValueError : the file is not a network this nnbook can read; the message names the file and
-        the problem: not an .npz archive, truncated or corrupt, pickled Python objects, a missing
-        or unexpected array, an unknown format, a newer format version, a malformed ``meta``,
-        an unknown cost or activation, parameters of the wrong shape or dtype, or parameters
-        that are not finite.
+    NetworkFileError : (a ValueError) the file is not a network this nnbook can read; the message
+        names the file and the problem: not an .npz archive, truncated or corrupt, a member that
+        is not a .npy array or whose header does not match its size, pickled Python objects, a
+        missing or unexpected array, an unknown format, a newer format version, a malformed
+        ``meta``, an unknown cost or activation, parameters of the wrong shape or dtype, or
+        parameters that are not finite. With no file at ``path``, the subclass
+        :class:`NetworkFileNotFound`, which is also a FileNotFoundError.
     TypeError : ``path`` is not a path.
     """
     return _open(path, _read, "save")
 
 
 def _open(path, read, writer: str):
-    """Open the .npz archive at ``path`` without unpickling anything and return ``read(npz, path)``."""
+    """Open the .npz archive at ``path`` without unpickling anything and return
+    ``read(archive, path)``; every failure becomes a :class:`NetworkFileError` naming the file."""
     path = _path(path)
-    with open(path, "rb") as fh:  # FileNotFoundError names the file
-        magic = fh.read(len(_NPY_MAGIC))
-        if magic.startswith(_NPY_MAGIC):
-            raise ValueError(f"{path}: is a single .npy array, not an .npz archive written by "
-                             f"nnbook.runs.serialize.{writer}")
-        if magic[:4] not in _ZIP_MAGIC:
-            raise ValueError(f"{path}: is not an .npz (zip) archive; a network file written by "
-                             f"nnbook.runs.serialize.{writer} starts with the zip signature 'PK'")
-        fh.seek(0)
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(len(_NPY_MAGIC))
+            if magic.startswith(_NPY_MAGIC):
+                raise NetworkFileError(f"{path}: is a single .npy array, not an .npz archive "
+                                       f"written by nnbook.runs.serialize.{writer}")
+            if magic[:4] not in _ZIP_MAGIC:
+                raise NetworkFileError(f"{path}: is not an .npz (zip) archive; a network file "
+                                       f"written by nnbook.runs.serialize.{writer} starts with the "
+                                       f"zip signature 'PK'")
+            fh.seek(0)
+            try:
+                archive = zipfile.ZipFile(fh)
+            except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
+                raise NetworkFileError(f"{path}: cannot read the .npz archive ({exc}); the file "
+                                       f"is truncated or corrupt") from exc
+            with archive:
+                return read(_Archive(archive, path), path)
+    except NetworkFileError:
+        raise
+    except FileNotFoundError as exc:
+        raise NetworkFileNotFound(f"{path}: no such file") from exc
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
+            RecursionError, MemoryError, OSError, EOFError, UnicodeError, zipfile.BadZipFile,
+            zlib.error) as exc:
+        message = str(exc)
+        raise NetworkFileError(message if message.startswith(f"{path}:")
+                               else f"{path}: cannot be read as a network ({type(exc).__name__}: "
+                                    f"{message[:200]})") from exc
+
+
+class _Archive:
+    """The arrays of an open .npz archive, each member's header checked before any value is read.
+
+    ``files`` lists the arrays' names (the members without ``.npy``); ``shape(key)`` is a
+    member's declared shape; ``archive[key]`` reads its values (``allow_pickle=False``).
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, path: Path):
+        self.archive, self.path = archive, path
+        self.members: dict[str, tuple[zipfile.ZipInfo, tuple[int, ...]]] = {}
+        for info in archive.infolist():
+            name = info.filename
+            if not name.endswith(".npy") or "/" in name or name[:-4] in self.members:
+                raise NetworkFileError(f"{path}: member {name!r} is not a .npy array of its own; "
+                                       f"a network file holds only the .npy arrays it lists")
+            key = name[:-4]
+            if info.file_size > (MAX_META_BYTES if key == "meta" else MAX_BYTES):
+                raise NetworkFileError(f"{path}: array {key!r} is {info.file_size} bytes, more "
+                                       f"than a network file's arrays may be")
+            self.members[key] = (info, self._header(key, info))
+
+    def _header(self, key: str, info: zipfile.ZipInfo) -> tuple[int, ...]:
+        """Read and check the .npy header of member ``key``: a dtype of numbers, and a shape whose
+        values fill the member exactly."""
+        fmt = np.lib.format
         try:
-            npz = np.load(fh, allow_pickle=False)
-        except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
-            raise ValueError(f"{path}: cannot read the .npz archive ({exc}); the file is "
-                             f"truncated or corrupt") from exc
-        with npz:
-            return read(npz, path)
+            with self.archive.open(info) as member:
+                version = fmt.read_magic(member)
+                reader = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+                shape, _, dtype = reader(member)
+                header = member.tell()
+        except (ValueError, OSError, EOFError, SyntaxError, zipfile.BadZipFile, zlib.error) as exc:
+            raise NetworkFileError(f"{self.path}: array {key!r} cannot be read ({exc}); the "
+                                   f"file is truncated or corrupt") from exc
+        if dtype.hasobject:
+            raise NetworkFileError(f"{self.path}: array {key!r} holds Python objects (pickled "
+                                   f"data), which nnbook never loads; a network file holds "
+                                   f"numbers only")
+        declared = math.prod(shape) * dtype.itemsize
+        if header + declared != info.file_size:
+            raise NetworkFileError(f"{self.path}: array {key!r} declares shape {shape} of "
+                                   f"{dtype} ({declared} bytes), but its member holds "
+                                   f"{info.file_size - header} bytes of values")
+        return tuple(shape)
+
+    @property
+    def files(self) -> list[str]:
+        return list(self.members)
+
+    def shape(self, key: str) -> tuple[int, ...]:
+        return self.members[key][1]
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        with self.archive.open(self.members[key][0]) as member:
+            return np.lib.format.read_array(member, allow_pickle=False)
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -206,6 +301,8 @@ def _read(npz, path: Path) -> Network:
 def _array(npz, key: str, path: Path) -> np.ndarray:
     try:
         return npz[key]
+    except NetworkFileError:
+        raise
     except ValueError as exc:
         if "allow_pickle" in str(exc):
             raise ValueError(f"{path}: array {key!r} holds Python objects (pickled data), which "
@@ -229,6 +326,9 @@ def _header(raw: np.ndarray, path: Path, format: str, newest: int) -> dict:
         meta = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f"{path}: 'meta' is not UTF-8 JSON ({exc})") from exc
+    except RecursionError:
+        raise ValueError(f"{path}: 'meta' is JSON nested too deeply to be a network's "
+                         f"description") from None
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: 'meta' must be a JSON object; got {type(meta).__name__}")
     if meta.get("format") != format:
@@ -388,9 +488,11 @@ def load_convnet(path: PathLike):
     """Read a network written by :func:`save_convnet`: same layers, options and parameters, bit
     for bit. The file is read with ``allow_pickle=False`` and checked completely first.
 
-    Raises FileNotFoundError if there is no file; ValueError naming the file and the problem
-    for anything else (not an .npz, corrupt, pickled objects, another format, a newer version,
-    a malformed ``meta``, missing or extra arrays, wrong shapes or dtypes, non-finite values).
+    Raises :class:`NetworkFileError` (a ValueError) naming the file and the problem: not an
+    .npz, corrupt, a member that is not a .npy array or whose header does not match its size,
+    pickled objects, another format, a newer version, a malformed ``meta``, missing or extra
+    arrays, wrong shapes or dtypes, non-finite values; :class:`NetworkFileNotFound` (also a
+    FileNotFoundError) if there is no file.
     """
     return _open(path, _read_convnet, "save_convnet")
 
@@ -407,8 +509,6 @@ def _read_convnet(npz, path: Path):
         raise ValueError(f"{path}: 'layers' must be a non-empty list; got {meta['layers']!r:.60}")
     try:
         layers = [_layer_from_meta(d) for d in meta["layers"]]
-        net = convnet.Network(layers, rng=0, dtype=np.dtype(meta["dtype"]), init=meta["init"],
-                              dropout=meta["dropout"])
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{path}: cannot build the network it describes: {exc}") from exc
     count = len(layers)
@@ -418,6 +518,18 @@ def _read_convnet(npz, path: Path):
     if unexpected := sorted(keys - expected):
         raise ValueError(f"{path}: unexpected arrays {', '.join(unexpected)}; a network of "
                          f"{count} layers has only meta, w0..w{count - 1} and b0..b{count - 1}")
+    # The layers' sizes against the arrays' declared shapes, before a network of those sizes is
+    # built: a meta describing huge layers over small arrays allocates nothing.
+    for i, layer in enumerate(layers):
+        for name, shape in ((f"w{i}", tuple(layer.weight_shape)), (f"b{i}", (layer.weight_shape[0],))):
+            if npz.shape(name) != shape:
+                raise ValueError(f"{path}: {name} must have shape {shape} for layer {i}; got "
+                                 f"{npz.shape(name)}")
+    try:
+        net = convnet.Network(layers, rng=0, dtype=np.dtype(meta["dtype"]), init=meta["init"],
+                              dropout=meta["dropout"])
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: cannot build the network it describes: {exc}") from exc
     weights = [_array(npz, f"w{i}", path) for i in range(count)]
     biases = [_array(npz, f"b{i}", path) for i in range(count)]
     _check_conv_parameters(net, weights, biases, str(path))

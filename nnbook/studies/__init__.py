@@ -1,1 +1,1 @@
-"""Chapter science: baselines, timings, the per-example reference, universality's constructions, gradient speeds, adversarial examples and ReLU scaling."""
+"""Chapter science: baselines, timings, the per-example reference, universality's constructions, gradient speeds, adversarial examples, ReLU scaling, the sensitivity of a trained network to input noise, and the appendix's arithmetic."""

@@ -127,7 +127,7 @@ def training_speeds(net, x, y, steps: int, eta: float, lmbda: float = 0.0) -> np
         for step in range(steps):
             speeds[step] = layer_speeds(net, x, y)
             update_mini_batch(net, x, y, eta, lmbda, n=x.shape[0])
-            check_divergence(net, f"step {step + 1}", eta)
+            check_divergence(net, f"step {step + 1}", eta, lmbda)
     return speeds
 
 

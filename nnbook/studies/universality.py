@@ -47,13 +47,14 @@ from nnbook.activations import Activation
 
 def _real(name: str, value, *, positive: bool = False, nonzero: bool = False) -> float:
     """``value`` as a finite float, or a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number; got {value!r}")
-    if positive and not value > 0:
+    number = float(value)
+    if positive and not number > 0:
         raise ValueError(f"{name} must be positive; got {value!r}")
-    if nonzero and value == 0:
+    if nonzero and number == 0:
         raise ValueError(f"{name} must not be 0; got {value!r}")
-    return float(value)
+    return number
 
 
 def _count(name: str, value, minimum: int = 1) -> int:

@@ -371,7 +371,7 @@ def _prepare(sliders: Sequence[Slider], components: Mapping[str, tuple],
         "readouts": readout_data,
     }
     # Evaluate from the rounded numbers, as the browser will.
-    for name, spec in frames.items():
+    for spec in frames.values():
         spec["frames"] = np.round(spec["frames"], DECIMALS)
     return checked, frames, data
 
