@@ -74,7 +74,7 @@ def _train(s: dict, training, evaluation, init_rng, shuffle_rng, callback=None):
         outcome = outcomes.Training(max(acc), history.best_epoch, acc[-1])
     else:  # not monitored per epoch: measure once, at the end
         try:
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(invalid="ignore"):  # NaN outputs are caught just below
                 final = net.accuracy(*evaluation)
             outcome = outcomes.Training(final, None, final)
         except FloatingPointError:  # weights still finite, but the outputs are NaN
