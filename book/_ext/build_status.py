@@ -370,20 +370,20 @@ def _pages(app: Sphinx, docname: str) -> list[nodes.Node]:
         data = _exec_data(app.env, page) or {}
         runs = page_runs(app.env, page)
         trained = sum(1 for r in runs if not r.get("cached", True))
-        status = "–" if not data else ("ran" if data.get("succeeded") else
-                                      f"failed ({data.get('error') or 'error'})")
+        if data:
+            outcome = "ran" if data.get("succeeded") else f"failed ({data.get('error') or 'error'})"
+            how = f"{data.get('method', '?')}, {outcome}"
+        else:
+            how = "–"
         rows.append([
             _page_link(app, docname, page),
             duration(data.get("runtime")) if data else "–",
-            data.get("method", "–") if data else "–",
-            status,
-            str(len(runs) - trained),
-            str(trained),
+            how,
+            f"{len(runs) - trained} / {trained}",
             duration(sum(r.get("seconds") or 0 for r in runs)) if runs else "–",
         ])
-    return [_table(["Page", "Execution", "Method", "Outcome", "Runs cached",
-                    "Runs trained", "Training time"], rows,
-                   ["nnbook-status-pages"])]
+    return [_table(["Page", "Execution", "Method", "Runs cached / trained", "Training time"],
+                   rows, ["nnbook-status-pages"])]
 
 
 def _packages(app: Sphinx, docname: str) -> list[nodes.Node]:
