@@ -150,12 +150,20 @@ def test_bounds_are_one_sided():
     assert not claims.Comparison(over, 0.955, "full", True, tolerance=0.001).within
 
 
-def test_a_diverged_run_counts_its_final_accuracy_for_the_epochs_it_did_not_record(monkeypatch):
-    diverged = History(eta=[10.0], diverged_at=1)
-    monkeypatch.setattr(experiments, "run",
-                        lambda name, profile=None: _result(name, histories=[diverged] * 5))
+def test_a_diverged_run_has_no_accuracy_and_its_claim_says_why(monkeypatch):
+    exp = experiments.get("ch3.strip.lmbda1000")
+    settings = exp.settings("full")
+    diverged = [experiments.Run(exp.name, i, settings,
+                                outcomes.Diverged(1, "lmbda", "the weights grew without bound"),
+                                1.0, History(eta=[10.0], diverged_at=1)) for i in range(5)]
+    monkeypatch.setattr(experiments, "run", lambda name, profile=None: experiments.Result(
+        exp, "full", settings, diverged))
     c = claims.compare("ch3.strip.lmbda1000", "full")
-    assert c.ours == pytest.approx(0.1) and c.status == claims.WITHIN
+    assert c.ours is None and c.status == claims.NOT_SCORED and "diverge" in c.claim.why()
+    # a scored claim whose runs all diverged at full settings is a miss, not "not comparable"
+    monkeypatch.setattr(experiments, "run", lambda name, profile=None: experiments.Result(
+        experiments.get("ch3.strip.eta1"), "full", settings, diverged))
+    assert claims.compare("ch3.strip.eta1", "full").status == claims.OUTSIDE
 
 
 def test_the_calculations_reproduce_the_originals_numbers():
