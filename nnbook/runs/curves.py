@@ -68,8 +68,7 @@ class CurveComparison:
     @property
     def largest(self) -> float:
         """The largest gap in size (a difference, or a factor >= 1 on a log scale)."""
-        g = float(np.max(np.abs(self.gaps)))
-        return 10 ** g if self.curve.scale == "log" else g
+        return self._in_units(np.max(np.abs(self.gaps)))
 
     @property
     def largest_at(self) -> int:
@@ -79,14 +78,16 @@ class CurveComparison:
     @property
     def mean(self) -> float:
         """The mean size of the gap (on a log scale, the geometric mean factor)."""
-        g = float(np.mean(np.abs(self.gaps)))
-        return 10 ** g if self.curve.scale == "log" else g
+        return self._in_units(np.mean(np.abs(self.gaps)))
 
     @property
     def signed_mean(self) -> float:
         """The mean signed gap: positive when ours lies above the original's on average."""
-        g = float(np.mean(self.gaps))
-        return 10 ** g if self.curve.scale == "log" else g
+        return self._in_units(np.mean(self.gaps))
+
+    def _in_units(self, gap) -> float:
+        """A summary of the gaps in the curve's units: a factor on a log scale."""
+        return 10 ** float(gap) if self.curve.scale == "log" else float(gap)
 
 
 def _history(name: str) -> Callable:
