@@ -3,9 +3,9 @@
     python benchmarks/compare.py --baseline ../nnbook-old [--rounds 5] [--networks ch1-30,6.4]
 
 For each network, ``--rounds`` times: one run of the baseline, then one of this checkout, each
-a fresh process with one BLAS thread and its own checkout first on ``PYTHONPATH``, so drift in
-the machine's speed hits both sides alike. Chapter 6's networks are timed by each checkout's own
-``benchmarks/conv_epoch.py`` worker (one epoch of mini-batch SGD extrapolated from images in
+a fresh process pinned to one core, with one BLAS thread and its own checkout first on
+``PYTHONPATH``, so drift in the machine's speed hits both sides alike. Chapter 6's networks are timed by each checkout's own
+``benchmarks/engines.py`` worker (one epoch of mini-batch SGD extrapolated from images in
 memory, 3,000 unless :data:`IMAGES` says otherwise); chapter 1's by the same loop as
 ``epoch_time.py`` (50,000 images, mini-batch 10, float32), whose calls both versions share.
 Each process times 3 epochs and keeps the fastest, the least disturbed by other work on a shared
@@ -45,19 +45,32 @@ print(json.dumps({"seconds": min(times)}))
 """
 
 
+def _pin() -> None:
+    """Pin this (child) process to the last core it may use, before it imports anything."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+
+
 def run(checkout: Path, network: str) -> float:
-    """Seconds per epoch of ``network`` with the nnbook of ``checkout``, in a fresh process."""
+    """Seconds per epoch of ``network`` with the nnbook of ``checkout``, in a fresh process
+    pinned to one core."""
     env = dict(os.environ, PYTHONPATH=str(checkout), OPENBLAS_NUM_THREADS="1",
                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     if network in CH1:
         out = subprocess.run([sys.executable, "-c", CH1_SNIPPET, json.dumps(CH1[network])],
-                             cwd=checkout, env=env, capture_output=True, text=True, check=True)
+                             cwd=checkout, env=env, capture_output=True, text=True, check=True,
+                             preexec_fn=_pin)
         return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
     images = IMAGES.get(network, 3_000)
-    command = [sys.executable, str(checkout / "benchmarks" / "conv_epoch.py"), "--worker",
-               "train", "nnbook", network, str(images), "3", "1", "1"]
+    script = checkout / "benchmarks" / "engines.py"
+    if script.exists():
+        command = [sys.executable, str(script), "--worker", "run", "nnbook", network, str(images),
+                   "3", "1"]
+    else:  # a checkout from before engines.py, whose worker took a thread count too
+        command = [sys.executable, str(checkout / "benchmarks" / "conv_epoch.py"), "--worker",
+                   "run", "nnbook", network, str(images), "3", "1", "1"]
     worker = subprocess.Popen(command, cwd=checkout, env=env, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, text=True, preexec_fn=_pin)
     if worker.stdout.readline().strip() != "ready":
         raise RuntimeError(f"the worker for {network} in {checkout} did not start")
     out, _ = worker.communicate("go\n")
