@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from pathlib import Path
 
 import numpy as np
 
@@ -192,3 +193,16 @@ def check_weight_decay(eta: float, lmbda: float, n: int, mu: float = 0.0) -> Non
             f"decay factor 1 - eta lmbda / n is {weight_decay_factor(eta, lmbda, n):.3g}, so every "
             f"step multiplies each weight by a number larger than 1 in size. Choose lmbda below "
             f"{limit:.3g}, or a smaller eta (lmbda scales with the size of the training set)")
+
+
+def check_folder(source: str, folder: Path, what: str) -> Path:
+    """``folder``, unless it, or the first of its parents that exists, is a file: then a
+    ValueError naming ``source`` (the variable or argument it came from) and ``what`` the folder
+    is for. A folder that does not exist yet is fine: it is made when something is written."""
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"{source} must name a folder for {what}; {parent} is a file, "
+                                 f"not a folder")
+            break
+    return folder

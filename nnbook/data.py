@@ -39,6 +39,8 @@ from typing import NamedTuple, Union
 import numpy as np
 import numpy.typing as npt
 
+from nnbook import checks
+
 PathLike = Union[str, os.PathLike]
 Progress = Callable[[str, int, Union[int, None]], None]
 
@@ -47,6 +49,8 @@ MIRRORS: tuple[str, ...] = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 """Base URLs holding the four original .gz files, tried in order."""
+
+_FILES = "the MNIST files"  # what a data folder is for, in error messages
 
 FILES = (
     "train-images-idx3-ubyte.gz",
@@ -155,20 +159,9 @@ def data_dir() -> Path:
     Raises ValueError, naming the variable, if that path (or a folder above it) is a file.
     """
     if os.environ.get("NNBOOK_DATA"):
-        return _check_folder(Path(os.environ["NNBOOK_DATA"]).expanduser(), "NNBOOK_DATA")
+        return checks.check_folder("NNBOOK_DATA", Path(os.environ["NNBOOK_DATA"]).expanduser(), _FILES)
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return _check_folder(Path(cache).expanduser() / "nnbook" / "mnist", "XDG_CACHE_HOME")
-
-
-def _check_folder(folder: Path, source: str) -> Path:
-    """``folder`` unless it, or the first of its parents that exists, is not a folder."""
-    for parent in (folder, *folder.parents):
-        if parent.exists():
-            if not parent.is_dir():
-                raise ValueError(f"{source} must name a folder for the MNIST files; {parent} is "
-                                 f"a file, not a folder")
-            break
-    return folder
+    return checks.check_folder("XDG_CACHE_HOME", Path(cache).expanduser() / "nnbook" / "mnist", _FILES)
 
 
 def load_mnist(data_dir: PathLike | None = None, *, download: bool = True,
@@ -357,7 +350,7 @@ def one_hot(labels: np.ndarray | Sequence[int], n_classes: int = 10,
 
 
 def _folder(path: PathLike | None) -> Path:
-    return data_dir() if path is None else _check_folder(Path(path).expanduser(), "data_dir")
+    return data_dir() if path is None else checks.check_folder("data_dir", Path(path).expanduser(), _FILES)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

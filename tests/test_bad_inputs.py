@@ -578,3 +578,21 @@ def test_temporary_files_of_an_interrupted_write_are_removed(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run_files.atomic_write(tmp_path / "x.json", interrupted)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("variable, folder_for", [("NNBOOK_DATA", "the MNIST files"),
+                                                  ("NNBOOK_CACHE", "the run cache")])
+def test_a_folder_variable_that_names_a_file_is_refused_by_name(tmp_path, monkeypatch, variable,
+                                                                folder_for):
+    from nnbook import data
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    where = {"NNBOOK_DATA": data.data_dir, "NNBOOK_CACHE": run_cache.cache_dir}[variable]
+    for path in (a_file, a_file / "below" / "it"):  # the file itself, or a folder under it
+        monkeypatch.setenv(variable, str(path))
+        with pytest.raises(ValueError, match=f"{variable} must name a folder for {folder_for}; "
+                                             f"{a_file} is a file"):
+            where()
+    monkeypatch.setenv(variable, str(tmp_path / "not" / "made" / "yet"))
+    assert where() == tmp_path / "not" / "made" / "yet"  # made when something is written

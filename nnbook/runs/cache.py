@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock, Timeout
 
+from nnbook import checks
 from nnbook.runs.files import STALE_SECONDS, atomic_write, remove_stale
 
 CACHE_ENV = "NNBOOK_CACHE"
@@ -87,13 +88,7 @@ def cache_dir() -> Path:
     else:
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         folder, source = Path(base) / "nnbook" / "runs", "XDG_CACHE_HOME"
-    for parent in (folder, *folder.parents):
-        if parent.exists():
-            if not parent.is_dir():
-                raise ValueError(f"{source} must name a folder for the run cache; {parent} is a "
-                                 f"file, not a folder")
-            break
-    return folder
+    return checks.check_folder(source, folder, "the run cache")
 
 
 def cached_only() -> bool:
