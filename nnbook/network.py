@@ -14,7 +14,9 @@ and one matrix product per layer processes the whole mini-batch (chapter 2's clo
 Chapter 3 adds options, all off by default so that the chapter 1 and 2 network is unchanged: a
 different output neuron (``output_activation``, e.g. a softmax layer), the log-likelihood cost,
 L1 regularization, momentum and dropout (options of :func:`nnbook.train.sgd`, which asks the
-network for the gradient of each mini-batch, :meth:`Network.gradient`, and takes the step itself).
+network for the gradient of each mini-batch, :meth:`Network.gradient`, and takes the step itself;
+or, when the run has no momentum and no L1, takes the same step fused for speed,
+:meth:`Network.update_mini_batch`, which the tests hold to the readable one).
 
 Labels stay integers: a cost reads y as the one-hot row the book writes, without building it
 (:func:`nnbook.costs.minus_targets`); real targets of shape (m, n_L) work too.
@@ -58,7 +60,7 @@ class Network:
         float64 by default (finite-difference checks need it); float32 trains about twice as fast.
     """
 
-    _step_buffers = None  # update_mini_batch's work arrays, made on its first call
+    _step_buffers: tuple | None = None  # update_mini_batch's work arrays, made on its first call
 
     def __init__(self, sizes: Sequence[int], *, cost="quadratic", activation="sigmoid",
                  output_activation=None, init="large", rng=None, dtype=np.float64):
@@ -239,10 +241,12 @@ class Network:
         * the output error is scaled by eta / m as it is made, (eta / m) delta^L, so BP2 carries
           the factor down, BP3's column sums are eta dC/db^l and BP4's product
           ((eta / m) delta^l)^T a^{l-1} is eta dC/dw^l, ready to subtract;
-        * z^l, a^l, delta^l and the products go into arrays made once per mini-batch size and
-          kept with the network (not saved with it), the activations computed in place;
+        * that product, the weight decay and the subtraction are one BLAS call (gemm, which
+          computes C -> beta C + alpha A B in place: beta = 1 - eta lmbda / n, alpha = -1);
+        * z^l, a^l, delta^l and the sums go into arrays made once per mini-batch size and kept
+          with the network (not saved with it), the activations computed in place;
         * integer labels are subtracted at their flat index, as :func:`nnbook.costs.minus_targets`
-          does; the weight decay is one in-place multiply, skipped when lmbda is 0;
+          does;
         * delta^{l-1} (BP2) is computed before w^l takes its step, as in the readable form.
 
         ``x`` (rows of the network's dtype) and ``y`` (integer labels or real targets (m, n_L))
@@ -305,7 +309,7 @@ class Network:
             _times_prime(delta, output, z, a, temps[last])
         # Backward, layer by layer: BP2 for the layer below (with w^l before its step), then
         # BP3 and BP4 as the step itself.
-        decay = 1.0 - eta * lmbda / n if lmbda else 1.0
+        decay = 1.0 - eta * lmbda / n if lmbda and n else 1.0
         for l in range(last, -1, -1):
             delta, w = deltas[l], weights[l]
             if l:
@@ -315,8 +319,9 @@ class Network:
                     below *= masks[l - 1]
             # BP4 and the step in one BLAS call, in its column-major terms (w^T is w's memory):
             # w^T -> decay w^T - (a^{l-1})^T ((eta / m) delta^l).
-            if buffers.gemm(-1.0, inputs[l].T, delta.T, decay, w.T, trans_b=1,
-                            overwrite_c=1).base is not w:  # not in place: w is not C-ordered
+            wt = w.T
+            if buffers.gemm(-1.0, inputs[l].T, delta.T, decay, wt, trans_b=1,
+                            overwrite_c=1) is not wt:  # BLAS worked on a copy: w is not C-ordered
                 if decay != 1.0:
                     w *= decay
                 w -= np.matmul(delta.T, inputs[l], out=buffers.products[l])

@@ -18,8 +18,8 @@ convolutional :class:`nnbook.convnet.Network` of chapter 6 alike. What it asks o
 
 The step itself, p -> p - eta dC/dp with chapter 3's variations, is :func:`gradient_step`. A
 network may also offer ``net.update_mini_batch(x, y, eta, lmbda, n, masks)``, the same L2 step
-fused into its backward pass for speed (chapter 6's network does); :func:`sgd` uses it when the
-run asks for nothing else (no momentum, no L1), and the tests check it against
+fused into its backward pass for speed (both of the book's networks do); :func:`sgd` uses it
+when the run asks for nothing else (no momentum, no L1), and the tests check it against
 :func:`update_mini_batch` step for step.
 
 Chapter 3's additions are options of :func:`sgd`: L1 instead of L2 regularization, momentum

@@ -145,14 +145,17 @@ def test_weights_replaced_or_not_c_ordered_are_stepped_in_place():
     x, y = mini_batch(rng, 5, False)
     fused.update_mini_batch(x, y, ETA, LMBDA, N)
     update_mini_batch(readable, x, y, ETA, LMBDA, N)
-    # as loading a saved network does: new arrays, one of them column-major
-    fused.weights = [np.asfortranarray(w) for w in fused.weights]
-    weights = fused.weights[0]
+    # as loading a saved network does: new arrays, one column-major, one a view of a larger one
+    larger = np.zeros((2,) + fused.weights[1].shape)
+    larger[1] = fused.weights[1]
+    fused.weights = [np.asfortranarray(fused.weights[0]), larger[1], fused.weights[2].copy()]
+    weights = fused.weights[:2]
     for _ in range(3):
         x, y = mini_batch(rng, 5, False)
         fused.update_mini_batch(x, y, ETA, LMBDA, N)
         update_mini_batch(readable, x, y, ETA, LMBDA, N)
-    assert fused.weights[0] is weights and weights.flags.f_contiguous
+    assert fused.weights[:2] == weights and weights[0].flags.f_contiguous
+    assert not larger[0].any()  # nothing written beside the view
     assert_same(fused, readable)
 
 
