@@ -103,8 +103,15 @@ def check_dtype(name: str, x: np.ndarray) -> np.ndarray:
 
 
 def check_finite(name: str, x: np.ndarray) -> np.ndarray:
-    """``x`` if every value is a finite number; otherwise a ValueError locating the first bad one."""
-    if np.isfinite(x).all():
+    """``x`` if every value is a finite number; otherwise a ValueError locating the first bad one.
+
+    A finite sum proves every value finite (a NaN or an infinity would carry into it), in one
+    pass without an array of flags; only a sum that is not finite, because of a bad value or
+    because large finite values overflowed, needs the look at each value.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(x, axis=None)
+    if np.isfinite(total) or np.isfinite(x).all():
         return x
     bad = ~np.isfinite(x)
     first = np.unravel_index(int(np.argmax(bad)), x.shape)

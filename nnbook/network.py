@@ -14,7 +14,9 @@ and one matrix product per layer processes the whole mini-batch (chapter 2's clo
 Chapter 3 adds options, all off by default so that the chapter 1 and 2 network is unchanged: a
 different output neuron (``output_activation``, e.g. a softmax layer), the log-likelihood cost,
 L1 regularization, momentum and dropout (options of :func:`nnbook.train.sgd`, which asks the
-network for the gradient of each mini-batch, :meth:`Network.gradient`, and takes the step itself).
+network for the gradient of each mini-batch, :meth:`Network.gradient`, and takes the step itself;
+or, when the run has no momentum and no L1, takes the same step fused for speed,
+:meth:`Network.update_mini_batch`, which the tests hold to the readable one).
 
 Labels stay integers: a cost reads y as the one-hot row the book writes, without building it
 (:func:`nnbook.costs.minus_targets`); real targets of shape (m, n_L) work too.
@@ -25,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.linalg import get_blas_funcs
+from scipy.special import expit
 
 from nnbook import activations, checks, costs, initializers, regularizers
 
@@ -55,6 +59,8 @@ class Network:
     dtype : numpy dtype
         float64 by default (finite-difference checks need it); float32 trains about twice as fast.
     """
+
+    _step_buffers: tuple | None = None  # update_mini_batch's work arrays, made on its first call
 
     def __init__(self, sizes: Sequence[int], *, cost="quadratic", activation="sigmoid",
                  output_activation=None, init="large", rng=None, dtype=np.float64):
@@ -217,6 +223,129 @@ class Network:
         nabla_b, nabla_w = self.backprop(x, y, masks)
         return [g for pair in zip(nabla_w, nabla_b) for g in pair]
 
+    # ---- the fused training step --------------------------------------------------------------
+
+    def update_mini_batch(self, x, y, eta: float, lmbda: float = 0.0, n: int | None = None,
+                          masks=None) -> None:
+        """One step of gradient descent with L2 weight decay on the mini-batch ``(x, y)``:
+
+            w^l -> (1 - eta lmbda / n) w^l - eta dC/dw^l,    b^l -> b^l - eta dC/db^l
+
+        with dC/dp of the mean cost over the m rows of ``x`` by BP1-BP4 (:meth:`errors`,
+        :meth:`backprop`). It is the fused form of the readable step,
+        :func:`nnbook.train.update_mini_batch` (:meth:`gradient`, then
+        :func:`nnbook.train.gradient_step`), and the tests check the two against each other step
+        for step; :func:`nnbook.train.sgd` takes it when the run has no momentum and no L1.
+        The arithmetic is the same, arranged for few numpy calls:
+
+        * the output error is scaled by eta / m as it is made, (eta / m) delta^L, so BP2 carries
+          the factor down, BP3's column sums are eta dC/db^l and BP4's product
+          ((eta / m) delta^l)^T a^{l-1} is eta dC/dw^l, ready to subtract;
+        * that product, the weight decay and the subtraction are one BLAS call (gemm, which
+          computes C -> beta C + alpha A B in place: beta = 1 - eta lmbda / n, alpha = -1);
+        * z^l, a^l, delta^l and the sums go into arrays made once per mini-batch size and kept
+          with the network (not saved with it), the activations computed in place;
+        * integer labels are subtracted at their flat index, as :func:`nnbook.costs.minus_targets`
+          does;
+        * delta^{l-1} (BP2) is computed before w^l takes its step, as in the readable form.
+
+        ``x`` (rows of the network's dtype) and ``y`` (integer labels or real targets (m, n_L))
+        are taken as :meth:`check_examples` returns them and not checked again here: sgd checks
+        the whole set once. ``masks`` are dropout's (:meth:`dropout_masks`). A cost or an
+        activation of your own takes the readable path.
+        """
+        m = len(x)
+        neurons = (self.cost, self.activation, self.output_activation)
+        cache = self._step_buffers
+        if cache is None or cache[0] != neurons:
+            cache = self._step_buffers = (neurons, self._fused_kinds(), {})
+        kinds, buffers = cache[1], cache[2].get(m)
+        if kinds is None or not m or (lmbda and (n is None or not n > 0)) or (
+                masks is not None and len(masks) != len(self.weights) - 1):
+            from nnbook.train import gradient_step
+
+            gradient_step(self, self.gradient(x, y, masks), eta, lmbda, n)  # errors named there
+            return
+        if buffers is None:
+            buffers = cache[2][m] = _StepBuffers(self.sizes, m, self.dtype)
+        hidden, output, cost = kinds
+        weights, biases = self.weights, self.biases
+        zs, fzs, outs, deltas, temps = (buffers.zs, buffers.fzs, buffers.outs, buffers.deltas,
+                                        buffers.temps)
+        last = len(weights) - 1
+        scale = eta / m
+        # Forward: z^l = a^{l-1} (w^l)^T + b^l and a^l = f(z^l), times the mask with dropout.
+        inputs = [x]
+        a = x
+        for l in range(last):
+            z = np.matmul(a, weights[l].T, out=zs[l])
+            z += biases[l]
+            fz = _activate(hidden, z, fzs[l])
+            a = fz if masks is None else np.multiply(fz, masks[l], out=outs[l])
+            inputs.append(a)
+        z = np.matmul(a, weights[last].T, out=zs[last])
+        z += biases[last]
+        if output == "softmax":
+            column = buffers.column
+            a = np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True, out=column), out=fzs[last])
+            np.exp(a, out=a)
+            a /= np.add.reduce(a, axis=1, keepdims=True, out=column)
+        else:
+            a = _activate(output, z, fzs[last])
+        # BP1 times eta / m: (eta / m) (a^L - y), times f'(z^L) for the quadratic cost.
+        delta = deltas[last]
+        if y.ndim == 1:
+            np.multiply(a, scale, out=delta)
+            # (unsafe: uint64 labels add to the int64 row offsets in float64; exact for labels)
+            buffers.flat[np.add(buffers.rows, y, out=buffers.index, casting="unsafe")] -= scale
+        elif cost == "log-likelihood":  # a^L sum_j y_j - y: rows of y need not sum to 1
+            np.multiply(a, np.add.reduce(y, axis=1, keepdims=True, out=buffers.column), out=delta)
+            delta -= y
+            delta *= scale
+        else:
+            np.subtract(a, y, out=delta)
+            delta *= scale
+        if cost == "quadratic":
+            _times_prime(delta, output, z, a, temps[last])
+        # Backward, layer by layer: BP2 for the layer below (with w^l before its step), then
+        # BP3 and BP4 as the step itself.
+        decay = 1.0 - eta * lmbda / n if lmbda and n else 1.0
+        for l in range(last, -1, -1):
+            delta, w = deltas[l], weights[l]
+            if l:
+                below = np.matmul(delta, w, out=deltas[l - 1])  # BP2
+                _times_prime(below, hidden, zs[l - 1], fzs[l - 1], temps[l - 1])
+                if masks is not None:
+                    below *= masks[l - 1]
+            # BP4 and the step in one BLAS call, in its column-major terms (w^T is w's memory):
+            # w^T -> decay w^T - (a^{l-1})^T ((eta / m) delta^l).
+            wt = w.T
+            if buffers.gemm(-1.0, inputs[l].T, delta.T, decay, wt, trans_b=1,
+                            overwrite_c=1) is not wt:  # BLAS worked on a copy: w is not C-ordered
+                if decay != 1.0:
+                    w *= decay
+                w -= np.matmul(delta.T, inputs[l], out=buffers.products[l])
+            biases[l] -= np.add.reduce(delta, axis=0, out=buffers.sums[l])  # BP3: eta dC/db
+
+    def _fused_kinds(self):
+        """What :meth:`update_mini_batch` computes in place: (hidden, output, cost) names, or
+        None for a cost or an activation it does not know (the readable path then)."""
+        hidden = _IN_PLACE.get(type(self.activation))
+        output = _IN_PLACE.get(type(self.output_activation))
+        if type(self.output_activation) is activations.Softmax:
+            output = "softmax"
+        cost = {costs.QuadraticCost: "quadratic", costs.CrossEntropyCost: "cross-entropy",
+                costs.LogLikelihoodCost: "log-likelihood"}.get(self.cost)
+        if hidden is None or output is None or cost is None:
+            return None
+        return hidden, output, cost
+
+    def __getstate__(self) -> dict:
+        """The network without the fused step's work arrays (:meth:`update_mini_batch`)."""
+        state = self.__dict__.copy()
+        state.pop("_step_buffers", None)
+        return state
+
     # ---- what nnbook.train.sgd asks of a network ----------------------------------------------
 
     def check_examples(self, x, y, name: str = "data", *,
@@ -314,3 +443,51 @@ class Network:
 
         return sgd(self, training_data, epochs, mini_batch_size, eta, lmbda,
                    evaluation_data=evaluation_data, **kwargs)
+
+
+# ---- the fused step's pieces ---------------------------------------------------------------------
+
+_IN_PLACE = {activations.Sigmoid: "sigmoid", activations.Tanh: "tanh", activations.ReLU: "relu",
+             activations.Identity: "identity"}
+"""The element-wise activations :meth:`Network.update_mini_batch` computes in place, by kind."""
+
+
+def _activate(kind: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """f(z) written into ``out`` (the identity returns z itself)."""
+    if kind == "sigmoid":
+        return expit(z, out=out)
+    if kind == "tanh":
+        return np.tanh(z, out=out)
+    if kind == "relu":
+        return np.maximum(z, 0, out=out)
+    return z
+
+
+def _times_prime(delta: np.ndarray, kind: str, z: np.ndarray, fz: np.ndarray,
+                 temp: np.ndarray) -> None:
+    """delta *= f'(z) in place, from fz = f(z) where f' is a function of f: sigma (1 - sigma),
+    1 - tanh^2; relu' is z > 0 and the identity's 1 changes nothing."""
+    if kind == "sigmoid":
+        delta *= fz
+        delta *= np.subtract(1, fz, out=temp)
+    elif kind == "tanh":
+        delta *= np.subtract(1, np.multiply(fz, fz, out=temp), out=temp)
+    elif kind == "relu":
+        delta *= np.greater(z, 0, out=temp)
+
+
+class _StepBuffers:
+    """The work arrays of :meth:`Network.update_mini_batch` for mini-batches of m examples."""
+
+    def __init__(self, sizes: list[int], m: int, dtype: np.dtype):
+        def rows() -> list[np.ndarray]:
+            return [np.empty((m, k), dtype) for k in sizes[1:]]
+
+        self.zs, self.fzs, self.outs, self.deltas, self.temps = rows(), rows(), rows(), rows(), rows()
+        self.products = [np.empty((k, j), dtype) for k, j in zip(sizes[1:], sizes[:-1])]
+        self.sums = [np.empty(k, dtype) for k in sizes[1:]]
+        self.column = np.empty((m, 1), dtype)
+        self.rows = np.arange(0, m * sizes[-1], sizes[-1], dtype=np.intp)  # entry (i, 0), flat
+        self.index = np.empty(m, np.intp)
+        self.flat = self.deltas[-1].reshape(-1)
+        self.gemm = get_blas_funcs("gemm", dtype=dtype)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnbook import convnet, network
+from nnbook import checks, convnet, network
 from nnbook.runs import cache as run_cache, experiments, files as run_files, kinds, outcomes, precompute
 from nnbook.runs import serialize
 from nnbook.runs.experiments import Experiment
@@ -377,6 +377,24 @@ def test_predict_refuses_nan_and_byte_images(make):
         make().predict(np.full_like(x, np.nan))
     with pytest.raises(ValueError, match="uint8"):
         make().predict((x * 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_finite_values_are_accepted_even_where_their_sum_overflows(dtype):
+    big = np.finfo(dtype).max
+    x = np.full((4, 3), big, dtype)
+    x[0, 0] = -big  # a sum that overflows either way
+    assert checks.check_finite("x", x) is x
+    for bad in (np.nan, np.inf, -np.inf):
+        y = x.copy()
+        y[2, 1] = bad
+        with pytest.raises(ValueError, match=r"x must hold finite numbers; 1 values are NaN or "
+                                             r"infinite \(the first in row 2"):
+            checks.check_finite("x", y)
+    y = np.zeros(5, dtype)
+    y[[1, 3]] = (np.inf, -np.inf)  # their sum is NaN
+    with pytest.raises(ValueError, match=r"2 values are NaN or infinite \(the first in entry 1"):
+        checks.check_finite("y", y)
 
 
 @NETWORKS

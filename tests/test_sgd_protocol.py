@@ -1,6 +1,6 @@
 """The one training loop, nnbook.train.sgd, with both kinds of network: the same History, the
 same options, determinism, divergence reported once, streams, and chapter 6's fused step
-against the readable gradient + step."""
+against the readable gradient + step (the fully connected one's: test_fused_step.py)."""
 
 import numpy as np
 import pytest
@@ -118,8 +118,11 @@ def test_labels_stay_integers_all_the_way(monkeypatch):
     net = fc()
     original = net.gradient
     monkeypatch.setattr(net, "gradient", lambda x, y, masks: (seen.append(y), original(x, y, masks))[1])
-    sgd(net, toy_data(20), 1, 10, 0.5, rng=0)
-    assert len(seen) == 2 and all(y.ndim == 1 and y.dtype.kind == "i" for y in seen)
+    sgd(net, toy_data(20), 1, 10, 0.5, mu=0.1, rng=0)  # momentum: the readable gradient
+    step = net.update_mini_batch
+    monkeypatch.setattr(net, "update_mini_batch", lambda x, y, *a: (seen.append(y), step(x, y, *a)))
+    sgd(net, toy_data(20), 1, 10, 0.5, rng=0)  # the fused step
+    assert len(seen) == 4 and all(y.ndim == 1 and y.dtype.kind == "i" for y in seen)
 
 
 def two_conv(seed=0, dtype=np.float32, p=0.0):
@@ -222,7 +225,7 @@ def test_the_readable_step_refuses_momentum_without_velocities():
 
 def test_no_second_loop_or_history_is_left():
     assert not hasattr(convnet, "sgd") and not hasattr(convnet, "ConvHistory")
-    assert not hasattr(network.Network, "update_mini_batch")
+    assert not hasattr(network, "sgd") and not hasattr(network, "History")
     assert train.History is History
 
 

@@ -22,7 +22,8 @@ def _same(a, b):
 
 
 def _scripted_accuracy(monkeypatch, net, accuracies):
-    """Make ``net.accuracy`` return ``accuracies`` in turn, and record the eta of every step."""
+    """Make ``net.accuracy`` return ``accuracies`` in turn, and record the eta of every step
+    (readable or fused)."""
     values = iter(accuracies)
     monkeypatch.setattr(net, "accuracy", lambda x, y: next(values))
     etas = []
@@ -33,6 +34,13 @@ def _scripted_accuracy(monkeypatch, net, accuracies):
         step(net, grads, eta, *args, **kwargs)
 
     monkeypatch.setattr(train, "gradient_step", recording_step)
+    fused = net.update_mini_batch  # the step sgd takes without momentum or L1
+
+    def recording_fused(x, y, eta, *args):
+        etas.append(eta)
+        fused(x, y, eta, *args)
+
+    monkeypatch.setattr(net, "update_mini_batch", recording_fused)
     return etas
 
 
@@ -121,8 +129,9 @@ def test_sgd_dropout_is_drawn_from_its_rng_per_mini_batch(monkeypatch):
     data = _toy_data()
     seen = []
     net = Network([4, 20, 2], rng=0)
-    gradient = net.gradient
-    monkeypatch.setattr(net, "gradient", lambda x, y, masks: (seen.append(masks), gradient(x, y, masks))[1])
+    step = net.update_mini_batch
+    monkeypatch.setattr(net, "update_mini_batch", lambda x, y, eta, lmbda, n, masks: (
+        seen.append(masks), step(x, y, eta, lmbda, n, masks)))
     sgd(net, data, 2, 10, 0.5, dropout=0.5, rng=7)
     assert len(seen) == 2 * 20 and all(len(m) == 1 and m[0].shape == (10, 20) for m in seen)
     dropped = np.mean([np.mean(m[0] == 0) for m in seen])
