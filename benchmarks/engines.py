@@ -21,11 +21,13 @@ on a slow path, non-standard layouts run as naive loops), the pooling's as a mas
 block's maximum (see benchmarks/README.md for what each form measured). PyTorch and JAX are optional (``pip install -e ".[bench]"``); an engine that is not
 installed is skipped with a message.
 
-Each engine starts from its own initial weights (the same distribution), trains ``--repeats``
-epochs over ``--images`` images already in memory after a warm-up (one mini-batch, or for
-``jax-scan`` one compiled epoch), and reports the median epoch, extrapolated to 50,000 images,
-and its accuracy on 2,000 test images afterwards: every engine must learn, or its time means
-nothing. The CPU, its float32 matrix-multiply peak on one thread (a large square product,
+Every engine starts from the same initial weights (:func:`initial_parameters`), trains
+``--repeats`` epochs over ``--images`` images already in memory after a warm-up (one mini-batch,
+or for JAX one compiled epoch), and reports the median epoch, extrapolated to 50,000 images, and
+its accuracy on 2,000 test images afterwards: every engine must learn, or its time means
+nothing. With ``--rounds`` above 1 the engines take turns, round after round, each run a fresh
+process, and each engine's time is the median over the rounds: drift in the machine's speed
+then hits every engine alike. The CPU, its float32 matrix-multiply peak on one thread (a large square product,
 measured in the same run) and the library versions are printed with the table.
 
 ``--parallel`` also times two nnbook runs of each network at once on two cores against one alone.
@@ -288,6 +290,10 @@ def _nnbook_trainer(spec: Spec, training, seed: int):
     # Chapter 6's dropout is part of its layers; chapter 3's is an option of the training.
     options = {} if spec.chapter6 else {"dropout": spec.dropout}
 
+    # The same initial weights as the other engines, so that their accuracies compare.
+    for p, value in zip(net.parameters(), (v for wb in initial_parameters(spec, seed) for v in wb)):
+        p[...] = value.reshape(p.shape)
+
     def epoch(n: int) -> None:
         sgd(net, training[:n], epochs=1, mini_batch_size=MINI_BATCH, eta=spec.eta,
             lmbda=lmbda, rng=rng, **options)
@@ -487,7 +493,9 @@ def _jax_trainer(spec: Spec, x, y, seed: int, scan: bool):
 
         gather = jax.jit(lambda order: (images[order], labels[order]))
 
-    def epoch(n: int) -> None:
+    def epoch(n: int, keep: bool = True) -> None:
+        """Train one epoch over the first n images; ``keep=False`` compiles and runs it, then
+        puts the parameters back (the warm-up)."""
         order = jnp.asarray(rng.permutation(n)[: n - n % MINI_BATCH].astype(np.int32))
         epoch_key = jax.random.fold_in(key, state["epoch"])
         state["epoch"] += 1
@@ -499,7 +507,8 @@ def _jax_trainer(spec: Spec, x, y, seed: int, scan: bool):
             for k in range(order.shape[0] // MINI_BATCH):
                 params = step(params, xs, ys, k, epoch_key)
         jax.block_until_ready(params)
-        state["params"] = params
+        if keep:
+            state["params"] = params
 
     predict = jax.jit(lambda params, a: jnp.argmax(forward(params, a), axis=1))
 
@@ -543,8 +552,12 @@ def run_worker(engine: str, network: str, images: int, repeats: int, seed: int,
     else:
         epoch, accuracy, info = _nnbook_trainer(spec, training, seed)
     result.update(info)
-    # Warm-up: one mini-batch; for JAX one whole epoch, which compiles for the epoch's shapes.
-    epoch(images if engine.startswith("jax") else MINI_BATCH)
+    # Warm-up: one mini-batch; for JAX one whole epoch, which compiles for the epoch's shapes
+    # and is then undone, so that every engine has trained as much when its accuracy is taken.
+    if engine.startswith("jax"):
+        epoch(images, keep=False)
+    else:
+        epoch(MINI_BATCH)
     if wait_for_go:  # the parent starts several workers together once all are ready
         print("ready", flush=True)
         sys.stdin.readline()
@@ -720,6 +733,16 @@ def missing_engines(wanted: list[str]) -> dict[str, str]:
         if importlib.util.find_spec(package) is None:
             out[engine] = f"{package} is not installed (for the comparison: {INSTALL[package]})"
     return out
+
+
+def combine(runs: list[dict]) -> dict:
+    """One engine's result over several rounds: the last run's, with ``seconds`` the median
+    epoch of each round (so :func:`per_epoch` gives the median over the rounds) and
+    ``rounds`` each round's seconds per 50,000 images."""
+    if len(runs) == 1:
+        return runs[0]
+    return dict(runs[-1], seconds=[statistics.median(r["seconds"]) for r in runs],
+                rounds=[per_epoch(r) for r in runs])
 
 
 def per_epoch(result: dict) -> float:
@@ -905,6 +928,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="images timed per epoch, extrapolated to 50,000 (default: 20,000 for "
                              "fully connected networks, 5,000 for 6.2, 3,000 for the others)")
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs per run; median")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of every engine, taking turns; the median over the rounds")
     parser.add_argument("--engines", default=",".join(ENGINES),
                         help=f"comma-separated, from {', '.join(ENGINES)} (default: all)")
     parser.add_argument("--parallel", action="store_true",
@@ -919,7 +944,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.smoke:
         args.networks = args.networks or SMOKE_NETWORKS
-        args.images, args.repeats, args.peak_size = args.images or 100, 1, min(args.peak_size, 256)
+        args.images, args.repeats, args.rounds = args.images or 100, 1, 1
+        args.peak_size = min(args.peak_size, 256)
     args.networks = [n.strip() for n in (args.networks or DEFAULT_NETWORKS).split(",") if n.strip()]
     unknown = [n for n in args.networks if n not in SPECS]
     if unknown or not args.networks:
@@ -928,7 +954,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     wrong = [e for e in args.engines if e not in ENGINES]
     if wrong or not args.engines:
         parser.error(f"--engines must name some of {', '.join(ENGINES)}; got {wrong or 'none'}")
-    for name in ("repeats", "peak_size"):
+    for name in ("repeats", "rounds", "peak_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.images is not None and not MINI_BATCH <= args.images <= EPOCH_IMAGES:
@@ -946,8 +972,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"python {platform.python_version()}; {versions()}")
     print(f"nnbook commit {_revision()}")
     print(f"load before: {_uptime()}")
-    print(f"mini-batch {MINI_BATCH}; float32; median of {args.repeats} epoch(s), extrapolated to "
-          f"{EPOCH_IMAGES:,} images" + (" (smoke: the times mean nothing)" if args.smoke else ""))
+    rounds = f", median over {args.rounds} rounds" if args.rounds > 1 else ""
+    print(f"mini-batch {MINI_BATCH}; float32; median of {args.repeats} epoch(s){rounds}, "
+          f"extrapolated to {EPOCH_IMAGES:,} images"
+          + (" (smoke: the times mean nothing)" if args.smoke else ""))
     skipped = missing_engines(args.engines)
     for engine, why in skipped.items():
         print(f"{ENGINE_NAMES[engine]} skipped: {why}")
@@ -965,15 +993,20 @@ def main(argv: list[str] | None = None) -> dict:
     for name in args.networks:
         spec = SPECS[name]
         images = args.images or spec.images
-        results = {engine: run_together([Job(engine, name, images, args.repeats, core)])[0]
-                   for engine in engines}
+        rounds: dict[str, list[dict]] = {engine: [] for engine in engines}
+        for _ in range(args.rounds):
+            for engine in engines:
+                rounds[engine].append(run_together([Job(engine, name, images, args.repeats,
+                                                        core)])[0])
+        results = {engine: combine(runs) for engine, runs in rounds.items()}
         row = build_row(spec, results, peak_1)
         if args.parallel and "nnbook" in results:
             row["parallel"] = parallel_slowdown(name, images, args, results["nnbook"])
         rows.append(row)
-        print(f"  {name} ({images:,} images): " + ", ".join(
-            f"{e} {per_epoch(r):.3f} s/epoch, {r['accuracy']:.1%}" for e, r in results.items()),
-            flush=True)
+        print(f"  {name} ({images:,} images): " + "; ".join(
+            f"{e} {per_epoch(r):.3f} s/epoch"
+            + (f" (rounds {min(r['rounds']):.3f}-{max(r['rounds']):.3f})" if "rounds" in r else "")
+            + f", {r['accuracy']:.1%}" for e, r in results.items()), flush=True)
 
     print()
     print(speed_table(rows))
