@@ -577,8 +577,8 @@ def run_worker(engine: str, network: str, images: int, repeats: int, seed: int,
 
 
 def run_peak_worker(size: int, repeats: int) -> dict:
-    """Best GFLOP/s of a float32 (size x size) @ (size x size) product: numpy's BLAS with one
-    thread and with all threads, and PyTorch's the same way when it is installed."""
+    """Best GFLOP/s of a float32 (size x size) @ (size x size) product on one thread: numpy's
+    BLAS, and PyTorch's when it is installed."""
     import numpy as np
     from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -599,19 +599,14 @@ def run_peak_worker(size: int, repeats: int) -> dict:
     out = {"size": size}
     blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
     out["blas"] = f"{blas[0]['internal_api']} {blas[0]['version']}" if blas else "unknown"
-    out["all_threads"] = blas[0]["num_threads"] if blas else os.cpu_count()
     with threadpool_limits(limits=1, user_api="blas"):
         out["numpy_1"] = best(lambda: a @ b)
-    out["numpy_all"] = best(lambda: a @ b)
     if importlib.util.find_spec("torch") is not None:
         import torch
 
-        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
-        threads = torch.get_num_threads()
         torch.set_num_threads(1)
+        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
         out["torch_1"] = best(lambda: ta @ tb)
-        torch.set_num_threads(threads)
-        out["torch_all"] = best(lambda: ta @ tb)
     return out
 
 
@@ -623,15 +618,23 @@ def _worker_command(*args: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
 
 
-def _worker_env(threads: int | None) -> dict:
+def _worker_env() -> dict:
+    """The environment of a worker: one thread for every library, JAX on the CPU."""
     env = dict(os.environ)
-    if threads is not None:
-        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[name] = str(threads)
-        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
-                            "intra_op_parallelism_threads=1").strip()
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[name] = "1"
+    env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
+                        "intra_op_parallelism_threads=1").strip()
     env.setdefault("JAX_PLATFORMS", "cpu")
     return env
+
+
+def _pinned(core: int | None):
+    """A function that pins the calling (child) process to ``core``, run before it imports
+    anything; None where there is no core or no affinity to set."""
+    if core is None or not hasattr(os, "sched_setaffinity"):
+        return None
+    return lambda: os.sched_setaffinity(0, {core})
 
 
 def cores() -> list[int]:
@@ -652,15 +655,11 @@ class Job:
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        pin = None
-        if self.core is not None and hasattr(os, "sched_setaffinity"):
-            core = self.core
-            pin = lambda: os.sched_setaffinity(0, {core})  # noqa: E731  (before any import)
         self.process = subprocess.Popen(
             _worker_command("run", self.engine, self.network, str(self.images), str(self.repeats),
                             str(self.seed)),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=_worker_env(1), preexec_fn=pin)
+            env=_worker_env(), preexec_fn=_pinned(self.core))
 
     def wait_ready(self) -> None:
         line = self.process.stdout.readline()
@@ -697,10 +696,8 @@ def run_together(jobs: list[Job]) -> list[dict]:
 
 
 def measure_peak(size: int, repeats: int, core: int | None) -> dict:
-    pin = (lambda: os.sched_setaffinity(0, {core})) if core is not None and hasattr(
-        os, "sched_setaffinity") else None
     done = subprocess.run(_worker_command("peak", str(size), str(repeats)), capture_output=True,
-                          text=True, env=_worker_env(None), preexec_fn=pin)
+                          text=True, env=_worker_env(), preexec_fn=_pinned(core))
     if done.returncode != 0:
         raise RuntimeError(f"the matmul-peak worker failed:\n{done.stderr.strip()}")
     return json.loads(done.stdout.strip().splitlines()[-1])
